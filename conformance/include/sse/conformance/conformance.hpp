@@ -1,0 +1,211 @@
+// sse/conformance/conformance.hpp: what "conforming" means, as code.
+//
+// The one flow of the project (see README): a corpus case (exact bytes, expected observation log) is
+// cut by a chunking plan, fed to an implementation under test, and the observed log is compared with
+// the expected one. This header is the contract used by the GoogleTest suite, the runner CLI and the
+// WebAssembly build alike, so a verdict never depends on where it was computed.
+#pragma once
+
+#include <sse/parser.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sse::conformance {
+
+// ---------------------------------------------------------------------------------------------
+// Fixture model (fixtures/README.md documents every key)
+
+enum class case_class : std::uint8_t { spec, implementation_defined };
+[[nodiscard]] std::string_view to_string(case_class c) noexcept;  // "spec" / "implementation-defined"
+
+struct test_case {
+  std::string id;
+  std::string description;
+  std::string file;  ///< The fixture file it came from, as given to the loader.
+  std::string area;  ///< The file's `area`.
+  std::vector<std::string> rules;
+  std::vector<std::string> tags;
+  std::vector<std::string> evidence;
+  case_class klass = case_class::spec;
+  std::string gap;     ///< Set for implementation-defined cases.
+  std::string guards;  ///< The bug class it guards against (may be empty).
+  std::string bytes;   ///< The whole response body (exact bytes).
+  /// Chunk boundaries pinned by the case (`chunks` key): offsets into `bytes`, strictly increasing,
+  /// each in (0, bytes.size()). Empty when the case gave `input`.
+  std::vector<std::size_t> pinned_splits;
+  bool has_pinned_chunks = false;
+  std::string initial_last_event_id;
+  observation_log expected;
+};
+
+/// One problem found while loading: names the file, the case (id, or "#index" when the id itself is
+/// bad) and the key path (for example `expected[2].kind`), and says what was expected.
+struct diagnostic {
+  std::string file;
+  std::string case_id;  ///< Empty for file-level problems.
+  std::string key;      ///< JSON path inside the case or file, e.g. "input[1].hex".
+  std::string message;
+  [[nodiscard]] std::string to_string() const;  ///< "file: case 'id': key 'k': message"
+};
+
+struct corpus {
+  std::vector<test_case> cases;
+  std::vector<std::string> files;  ///< Files that were read, in load order.
+};
+
+struct load_result {
+  corpus loaded;                        ///< The valid cases (cases with errors are left out).
+  std::vector<diagnostic> diagnostics;  ///< Every problem found; empty means the corpus is valid.
+  [[nodiscard]] bool ok() const noexcept { return diagnostics.empty(); }
+};
+
+/// Loads fixture files. Each path is a JSON file or a folder (its *.json files except schema.json,
+/// sorted by name, not recursive). Never throws for bad input: every problem is a diagnostic.
+/// Checks: JSON syntax, format_version, required and unknown keys, types, id syntax and uniqueness
+/// across all files, known rule ids (R1..R72) and gap ids, byte strings (hex, lone surrogates),
+/// pinned chunks, observation shapes, and that `expected` ends with exactly one `end`.
+[[nodiscard]] load_result load_corpus(const std::vector<std::filesystem::path>& paths);
+/// Same, from an in-memory document (`file` is used in diagnostics only).
+[[nodiscard]] load_result load_corpus_text(std::string_view json_text, const std::string& file);
+
+/// The folder of the bundled corpus, as configured at build time (SSE_CONFORMANCE_FIXTURES_DIR).
+[[nodiscard]] std::filesystem::path bundled_fixtures_dir();
+
+// ---------------------------------------------------------------------------------------------
+// Observations as JSON (the fixture format) and as text
+
+/// {"kind":"event","type":...,"data":...,"last_event_id":...} etc., as in fixtures/README.md.
+[[nodiscard]] std::string observation_to_json(const observation& o);
+/// A JSON array, one observation per element (compact).
+[[nodiscard]] std::string log_to_json(const observation_log& log);
+/// Parses a JSON array of observations (for adapters and the wasm/browser side).
+/// Returns nullopt and sets `error` when the text is not a valid log.
+[[nodiscard]] std::optional<observation_log> log_from_json(std::string_view json_text, std::string* error);
+
+/// Escapes bytes for people: printable ASCII as is; \r \n \t \0 \\ \" as such; other C0 controls and
+/// DEL as \xHH; invalid UTF-8 bytes as \xHH; U+FFFD, U+FEFF, U+2028, U+2029, U+0085 and other
+/// non-printing or invisible code points as \uHHHH; other valid UTF-8 as is.
+[[nodiscard]] std::string escape_bytes(std::string_view bytes);
+/// One line per observation: `event type="message" data="a\nb" last_event_id=""`, `retry ms=3000`,
+/// `last_event_id value="x"`, `comment text=" hi"`, `end last_event_id="x"`.
+[[nodiscard]] std::string format_observation(const observation& o);
+
+// ---------------------------------------------------------------------------------------------
+// Capabilities: which observation kinds an implementation can report
+
+struct capabilities {
+  bool events = true;                  ///< event observations (type, data, last_event_id)
+  bool last_event_id_commits = false;  ///< last_event_id observations (id-only blocks)
+  bool retry = false;                  ///< retry observations
+  bool comments = false;               ///< comment observations
+  bool end = true;                     ///< end observation (last event ID at end of stream)
+  static capabilities all() { return {true, true, true, true, true}; }
+};
+/// The log restricted to the kinds `caps` can observe.
+[[nodiscard]] observation_log project(const observation_log& log, const capabilities& caps);
+/// True when a case can be checked at all with `caps` (false: verdict SKIP), i.e. the case's expected
+/// log is not only made of kinds the implementation cannot observe while its input has effects.
+/// Rule: a case is skipped when projecting removes an observation that the case's rules are about:
+/// retry cases (R22-R24) need `retry`; cases citing R26 need `last_event_id_commits` or `end`;
+/// comment-only logic never needs `comments` (comments are dropped silently).
+[[nodiscard]] bool can_check(const test_case& c, const capabilities& caps);
+
+// ---------------------------------------------------------------------------------------------
+// Comparison
+
+struct comparison {
+  bool equal = true;
+  /// Empty when equal. Otherwise a readable diff: one line per observation, prefixed "  " (same),
+  /// "- " (expected only) or "+ " (observed only), bytes escaped, aligned by a longest-common-
+  /// subsequence, so a missing or extra event is obvious.
+  std::string diff;
+};
+[[nodiscard]] comparison compare_logs(const observation_log& expected, const observation_log& observed);
+
+// ---------------------------------------------------------------------------------------------
+// Chunking plans
+
+/// A way to cut a body into chunks: the split offsets (strictly increasing, in (0, size)).
+struct chunking {
+  std::string name;  ///< "whole", "bytewise", "split@17", "random#3", "crlf@8", "bom@1", "utf8@12", "pinned"
+  std::vector<std::size_t> splits;
+};
+
+/// Plan families. Names accepted by parse_plan_names(): whole, bytewise, every-split, random,
+/// boundaries (splits inside every CRLF pair, BOM and multi-byte UTF-8 sequence), pinned.
+enum class plan : std::uint8_t { whole, bytewise, every_split, random, boundaries, pinned };
+[[nodiscard]] std::string_view to_string(plan p) noexcept;
+/// Parses a comma-separated list ("whole,bytewise" or "all"); nullopt and `error` on an unknown name.
+[[nodiscard]] std::optional<std::vector<plan>> parse_plan_names(std::string_view names, std::string* error);
+[[nodiscard]] std::vector<plan> all_plans();
+
+struct chunking_options {
+  std::vector<plan> plans = all_plans();
+  unsigned random_variants = 8;  ///< Seeded random multi-way splits per case.
+  std::uint64_t seed = 0x5EE5EE5EULL;  ///< Same seed, same case => same chunkings (reproducible).
+};
+
+/// The chunkings of a case under `options`, deduplicated by splits (first name wins), in plan order.
+/// `pinned` yields a chunking only for cases with pinned chunks.
+[[nodiscard]] std::vector<chunking> make_chunkings(const test_case& c, const chunking_options& options);
+
+/// The chunks of `bytes` under `ch`, each copied into its own exact-size heap buffer so that
+/// AddressSanitizer catches any read past a chunk.
+struct owned_chunk {
+  std::unique_ptr<unsigned char[]> bytes;
+  std::size_t size = 0;
+  [[nodiscard]] std::string_view view() const noexcept {
+    return {reinterpret_cast<const char*>(bytes.get()), size};
+  }
+};
+[[nodiscard]] std::vector<owned_chunk> cut(std::string_view bytes, const chunking& ch);
+
+// ---------------------------------------------------------------------------------------------
+// Implementations under test, and running a case
+
+/// An implementation under test, fed one chunk at a time. After every chunk it returns what it
+/// observed during that chunk, so dispatch latency is checked as well as the final log.
+class implementation {
+public:
+  virtual ~implementation() = default;
+  /// Starts a new stream whose last event ID string starts as `initial_last_event_id` (gap G1).
+  virtual void begin(std::string_view initial_last_event_id) = 0;
+  /// Feeds one chunk; returns the observations reported while processing it.
+  virtual observation_log feed(std::string_view chunk) = 0;
+  /// Ends the stream; returns the observations reported (normally just `end`).
+  virtual observation_log finish() = 0;
+  [[nodiscard]] virtual capabilities caps() const = 0;
+};
+
+/// The in-process reference parser as an implementation (all capabilities).
+[[nodiscard]] std::unique_ptr<implementation> make_reference_implementation();
+
+/// For every prefix length 0..bytes.size(), the number of observations (without `end`) that are due
+/// once that prefix has been delivered: the size of the log of that prefix alone. Computed by the
+/// reference fed one byte at a time.
+[[nodiscard]] std::vector<std::size_t> due_counts(const test_case& c);
+
+enum class verdict : std::uint8_t { pass, fail, skip };
+[[nodiscard]] std::string_view to_string(verdict v) noexcept;  // "PASS", "FAIL", "SKIP"
+
+struct case_result {
+  verdict outcome = verdict::pass;
+  std::string diff;     ///< For FAIL: the log diff, or the latency problem, in plain words.
+  observation_log observed;  ///< The whole observed log (all chunks + finish), projected.
+};
+
+/// Runs one case under one chunking: begin, feed each chunk (exact-size buffers), finish. Compares
+/// the projected observed log with the projected expected log, and after every chunk checks that
+/// exactly the due observations have been reported (latency). `due` is due_counts(c) (pass it to
+/// avoid recomputing it per chunking).
+[[nodiscard]] case_result run_case(implementation& impl, const test_case& c, const chunking& ch,
+                                   const std::vector<std::size_t>& due);
+
+}  // namespace sse::conformance
