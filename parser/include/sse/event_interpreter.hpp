@@ -1,0 +1,77 @@
+// sse/event_interpreter.hpp: stage 3, lines to observations (§9.2.6 "process the field" and
+// "dispatch the event").
+//
+// Lines arrive as fragments then an end-of-line, so a field's value is consumed as it arrives: a
+// `data` value goes straight into the data buffer and an unknown field's value is not stored at all.
+// Memory is bounded by the pending event plus the `event`/`id` value being read.
+#pragma once
+
+#include <sse/types.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace sse {
+
+class event_interpreter {
+public:
+  event_interpreter(parser_handler& handler, parser_options options);
+
+  /// The next piece of the current line (UTF-8 text without CR or LF).
+  void on_fragment(std::string_view text);
+  /// The current line has ended.
+  void on_line_end();
+  /// One whole line: on_fragment(line) then on_line_end() (for tests and simple callers).
+  void process_line(std::string_view line) {
+    if (!line.empty()) on_fragment(line);
+    on_line_end();
+  }
+  /// End of stream: discards the partial line and the pending block (R35, R36), then on_end().
+  void finish();
+  /// A new response (reconnection): buffers empty, the last event ID buffer and string start from
+  /// `last_event_id` (G1); the reconnection time is kept (R37).
+  void reset(std::string_view last_event_id);
+
+  [[nodiscard]] std::string_view last_event_id() const noexcept { return last_event_id_; }
+  [[nodiscard]] std::int64_t reconnection_time() const noexcept { return reconnection_time_; }
+  [[nodiscard]] parse_error error() const noexcept { return error_; }
+
+private:
+  // What the current line turned out to be, once known.
+  enum class line_kind : std::uint8_t { name, comment, data, event, id, retry, unknown };
+
+  void begin_value(std::string_view name);
+  void consume_value(std::string_view value);
+  void end_field_without_colon();
+  void dispatch();
+  void fail(parse_error e);
+  void clear_line() noexcept;
+
+  parser_handler* handler_;
+  parser_options options_;
+
+  // The stream's buffers (§9.2.6): data, event type, last event ID; and the EventSource's state.
+  std::string data_buffer_;
+  std::string type_buffer_;
+  std::string id_buffer_;
+  bool id_buffer_changed_ = false;  // assigned since the last commit (keeps commits O(id length))
+  std::string last_event_id_;       // the "last event ID string"
+  std::int64_t reconnection_time_ = -1;  // -1: never set by this parser
+  parse_error error_ = parse_error::none;
+
+  // The current line.
+  line_kind kind_ = line_kind::name;
+  std::size_t line_bytes_ = 0;     // bytes of the line so far
+  std::string name_;               // the field name while no ':' has been seen (at most 6 bytes kept)
+  bool name_overflow_ = false;     // the name is longer than any known field name
+  bool value_started_ = false;     // the first value byte has been seen (the one-space rule is done)
+  std::string value_;              // `event`, `id` or comment value being read
+  bool id_has_nul_ = false;
+  std::uint64_t retry_value_ = 0;
+  std::size_t retry_digits_ = 0;
+  bool retry_digits_only_ = true;
+};
+
+}  // namespace sse

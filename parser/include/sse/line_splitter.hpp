@@ -1,0 +1,57 @@
+// sse/line_splitter.hpp: stage 2, text to lines.
+//
+// §9.2.6: "The stream must then be parsed by reading everything line by line, with a U+000D CARRIAGE
+// RETURN U+000A LINE FEED (CRLF) character pair, a single U+000A LINE FEED (LF) character not
+// preceded by a U+000D CARRIAGE RETURN (CR) character, and a single U+000D CARRIAGE RETURN (CR)
+// character not followed by a U+000A LINE FEED (LF) character being the ways in which a line can end."
+// (R8). A CR ends its line at once; whether an LF follows is only known later, so the splitter then
+// swallows one LF at the start of the next text (R9). Nothing waits for the next chunk (R10).
+//
+// The splitter does not buffer: a line reaches the sink as fragments (views of the input), then an
+// end-of-line, so a line of any length costs one pass. Sink: on_fragment(std::string_view) (never
+// empty) and on_line_end().
+#pragma once
+
+#include <sse/detail/scan.hpp>
+
+#include <cstddef>
+#include <string_view>
+
+namespace sse {
+
+class line_splitter {
+public:
+  template <class Sink>
+  void split(std::string_view text, Sink& sink) {
+    if (text.empty()) return;
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const auto* end = p + text.size();
+    if (after_cr_) {
+      after_cr_ = false;
+      if (*p == '\n') ++p;  // the LF of a CRLF whose CR ended the previous text
+    }
+    while (p != end) {
+      const unsigned char* eol = detail::find_line_end(p, end);
+      if (eol != p) sink.on_fragment(std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(eol - p)));
+      if (eol == end) return;
+      sink.on_line_end();
+      p = eol + 1;
+      if (*eol == '\r') {
+        if (p == end) {
+          after_cr_ = true;
+        } else if (*p == '\n') {
+          ++p;
+        }
+      }
+    }
+  }
+
+  /// True when the last text ended with a CR, so an LF at the start of the next one is swallowed.
+  [[nodiscard]] bool after_cr() const noexcept { return after_cr_; }
+  void reset() noexcept { after_cr_ = false; }
+
+private:
+  bool after_cr_ = false;
+};
+
+}  // namespace sse

@@ -1,0 +1,249 @@
+// The event-stream interpretation rules, §9.2.6 of the HTML Standard:
+// https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
+#include <sse/event_interpreter.hpp>
+
+#include <cstring>
+#include <utility>
+
+namespace sse {
+
+namespace {
+constexpr std::size_t longest_field_name = 5;  // "event", "retry"
+}  // namespace
+
+event_interpreter::event_interpreter(parser_handler& handler, parser_options options)
+    : handler_(&handler), options_(std::move(options)) {
+  id_buffer_ = options_.initial_last_event_id;
+  last_event_id_ = options_.initial_last_event_id;
+}
+
+void event_interpreter::fail(parse_error e) {
+  if (error_ != parse_error::none) return;
+  error_ = e;
+  handler_->on_error(e);
+}
+
+void event_interpreter::clear_line() noexcept {
+  kind_ = line_kind::name;
+  line_bytes_ = 0;
+  name_.clear();
+  name_overflow_ = false;
+  value_started_ = false;
+  value_.clear();
+  id_has_nul_ = false;
+  retry_value_ = 0;
+  retry_digits_ = 0;
+  retry_digits_only_ = true;
+}
+
+void event_interpreter::on_fragment(std::string_view text) {
+  if (error_ != parse_error::none || text.empty()) return;
+  const bool line_start = line_bytes_ == 0;
+  line_bytes_ += text.size();
+  if (options_.limits.max_line_bytes != 0 && line_bytes_ > options_.limits.max_line_bytes) {
+    fail(parse_error::line_too_long);
+    return;
+  }
+  if (kind_ == line_kind::name) {
+    // "If the line starts with a U+003A COLON character (:)": ignore the line (a comment, R12).
+    if (line_start && text.front() == ':') {
+      kind_ = line_kind::comment;
+      text.remove_prefix(1);
+    } else {
+      // "If the line contains a U+003A COLON character (:)": the field name is the characters before
+      // the first colon, the value the characters after it (R13).
+      const void* colon = std::memchr(text.data(), ':', text.size());
+      if (colon == nullptr) {
+        if (!name_overflow_) {
+          if (name_.size() + text.size() > longest_field_name) {
+            name_overflow_ = true;  // no known field has so long a name: the line will be ignored
+          } else {
+            name_.append(text);
+          }
+        }
+        return;
+      }
+      const auto name_len = static_cast<std::size_t>(static_cast<const char*>(colon) - text.data());
+      if (name_overflow_ || name_.size() + name_len > longest_field_name) {
+        kind_ = line_kind::unknown;
+      } else if (name_.empty()) {
+        begin_value(text.substr(0, name_len));
+      } else {
+        name_.append(text.substr(0, name_len));
+        begin_value(name_);
+      }
+      text.remove_prefix(name_len + 1);
+    }
+  }
+  if (!text.empty()) consume_value(text);
+}
+
+void event_interpreter::begin_value(std::string_view name) {
+  // "The field name is compared literally, with no case folding performed" (R16).
+  if (name == "data") {
+    kind_ = line_kind::data;
+  } else if (name == "event") {
+    kind_ = line_kind::event;
+  } else if (name == "id") {
+    kind_ = line_kind::id;
+  } else if (name == "retry") {
+    kind_ = line_kind::retry;
+  } else {
+    kind_ = line_kind::unknown;  // "Otherwise: the field is ignored" (R17)
+  }
+}
+
+void event_interpreter::consume_value(std::string_view value) {
+  if (kind_ == line_kind::comment) {
+    if (options_.report_comments) value_.append(value);
+    return;
+  }
+  if (!value_started_) {
+    value_started_ = true;
+    // "If value starts with a U+0020 SPACE character, remove it from value" (exactly one, R14).
+    if (value.front() == ' ') {
+      value.remove_prefix(1);
+      if (value.empty()) return;
+    }
+  }
+  switch (kind_) {
+    case line_kind::data:
+      // "Append the field value to the data buffer" (the LF follows at the end of the line, R19).
+      if (options_.limits.max_event_bytes != 0 && data_buffer_.size() + value.size() > options_.limits.max_event_bytes) {
+        fail(parse_error::event_too_large);
+        return;
+      }
+      data_buffer_.append(value);
+      return;
+    case line_kind::event:
+      value_.append(value);
+      return;
+    case line_kind::id:
+      // "If the field value does not contain U+0000 NULL" (R21): remember, keep reading.
+      if (!id_has_nul_ && std::memchr(value.data(), '\0', value.size()) != nullptr) id_has_nul_ = true;
+      if (!id_has_nul_) value_.append(value);
+      return;
+    case line_kind::retry:
+      // "If the field value consists of only ASCII digits" (R22, R23): accumulate base ten as the
+      // digits arrive, clamped to max_reconnection_time_ms (G7) so any length stays linear.
+      for (const char c : value) {
+        if (c < '0' || c > '9') {
+          retry_digits_only_ = false;
+          return;
+        }
+        ++retry_digits_;
+        const auto digit = static_cast<std::uint64_t>(c - '0');
+        retry_value_ = retry_value_ > (max_reconnection_time_ms - digit) / 10 ? max_reconnection_time_ms
+                                                                                : retry_value_ * 10 + digit;
+      }
+      return;
+    default:
+      return;  // unknown field: the value is never stored
+  }
+}
+
+void event_interpreter::end_field_without_colon() {
+  // "Otherwise, the string is not empty but does not contain a U+003A COLON character (:)": process
+  // the field using the whole line as the field name and the empty string as the value (R15).
+  if (name_overflow_) return;
+  begin_value(name_);
+}
+
+void event_interpreter::on_line_end() {
+  if (error_ != parse_error::none) return;
+  if (kind_ == line_kind::name) {
+    // "If the line is empty (a blank line): Dispatch the event" (R11).
+    if (line_bytes_ == 0) {
+      dispatch();
+      return;
+    }
+    end_field_without_colon();
+  }
+  switch (kind_) {
+    case line_kind::comment:
+      if (options_.report_comments) handler_->on_comment(value_);
+      break;
+    case line_kind::data:
+      if (options_.limits.max_event_bytes != 0 && data_buffer_.size() + 1 > options_.limits.max_event_bytes) {
+        fail(parse_error::event_too_large);
+        return;
+      }
+      data_buffer_.push_back('\n');  // "then append a single U+000A LINE FEED (LF) character" (R19)
+      break;
+    case line_kind::event:
+      type_buffer_.swap(value_);  // "Set the event type buffer to the field value" (R18)
+      break;
+    case line_kind::id:
+      if (!id_has_nul_) {
+        id_buffer_.swap(value_);  // "set the last event ID buffer to the field value" (R20)
+        id_buffer_changed_ = true;
+      }
+      break;
+    case line_kind::retry:
+      // An empty value has no integer to set: ignored (gap G4, fixtures/README.md).
+      if (retry_digits_ != 0 && retry_digits_only_) {
+        // "interpret the field value as an integer in base ten, and set the event stream's
+        // reconnection time to that integer" (at once, not at dispatch: R22).
+        reconnection_time_ = static_cast<std::int64_t>(retry_value_);
+        handler_->on_retry(retry_value_);
+      }
+      break;
+    default:
+      break;
+  }
+  clear_line();
+}
+
+void event_interpreter::dispatch() {
+  // Step 1: "Set the last event ID string of the event source to the value of the last event ID
+  // buffer. The buffer does not get reset, so the last event ID string of the event source remains
+  // set to this value until the next time it is set by the server." (R26, R27)
+  if (id_buffer_changed_) {
+    id_buffer_changed_ = false;
+    if (id_buffer_ != last_event_id_) {
+      last_event_id_ = id_buffer_;
+      handler_->on_last_event_id(last_event_id_);
+    }
+  }
+  // Step 2: "If the data buffer is an empty string, set the data buffer and the event type buffer to
+  // the empty string and return." (R28)
+  if (data_buffer_.empty()) {
+    type_buffer_.clear();
+    return;
+  }
+  // Step 3: "If the data buffer's last character is a U+000A LINE FEED (LF) character, then remove
+  // the last character from the data buffer." (R29)
+  if (data_buffer_.back() == '\n') data_buffer_.pop_back();
+  // Steps 4-6: the event's data, origin, lastEventId; its type is the event type buffer if not empty,
+  // otherwise "message" (R30, R31).
+  const std::string_view type = type_buffer_.empty() ? std::string_view("message") : std::string_view(type_buffer_);
+  handler_->on_event(event_view{type, data_buffer_, last_event_id_});
+  // Step 7: "Set the data buffer and the event type buffer to the empty string." (R32)
+  data_buffer_.clear();
+  type_buffer_.clear();
+}
+
+void event_interpreter::finish() {
+  // "Once the end of the file is reached, any pending data must be discarded. (If the file ends in
+  // the middle of an event, before the final empty line, the incomplete event is not dispatched.)"
+  if (error_ == parse_error::none) {
+    clear_line();
+    data_buffer_.clear();
+    type_buffer_.clear();
+    id_buffer_ = last_event_id_;  // an undispatched id is never committed (R36)
+    id_buffer_changed_ = false;
+  }
+  handler_->on_end(last_event_id_);
+}
+
+void event_interpreter::reset(std::string_view last_event_id) {
+  clear_line();
+  data_buffer_.clear();
+  type_buffer_.clear();
+  id_buffer_.assign(last_event_id);
+  last_event_id_.assign(last_event_id);
+  id_buffer_changed_ = false;
+  error_ = parse_error::none;
+}
+
+}  // namespace sse
