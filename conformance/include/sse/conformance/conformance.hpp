@@ -37,8 +37,10 @@ struct test_case {
   std::string gap;     ///< Set for implementation-defined cases.
   std::string guards;  ///< The bug class it guards against (may be empty).
   std::string bytes;   ///< The whole response body (exact bytes).
-  /// Chunk boundaries pinned by the case (`chunks` key): offsets into `bytes`, strictly increasing,
-  /// each in (0, bytes.size()). Empty when the case gave `input`.
+  /// Chunk boundaries pinned by the case (`chunks` key): the offset where each chunk after the first
+  /// starts, so non-decreasing and in [0, bytes.size()]; equal offsets (or 0, or bytes.size()) pin an
+  /// empty chunk, which the format allows (R5: an empty first chunk must not use up the BOM). Empty
+  /// when the case gave `input`.
   std::vector<std::size_t> pinned_splits;
   bool has_pinned_chunks = false;
   std::string initial_last_event_id;
@@ -132,7 +134,9 @@ struct comparison {
 // ---------------------------------------------------------------------------------------------
 // Chunking plans
 
-/// A way to cut a body into chunks: the split offsets (strictly increasing, in (0, size)).
+/// A way to cut a body into chunks: the split offsets, non-decreasing, in [0, size]; there are always
+/// splits.size() + 1 chunks. Generated plans use strictly increasing offsets in (0, size); only
+/// `pinned` can repeat an offset or use 0 or size, which gives the empty chunks the case pins.
 struct chunking {
   std::string name;  ///< "whole", "bytewise", "split@17", "random#3", "crlf@8", "bom@1", "utf8@12", "pinned"
   std::vector<std::size_t> splits;

@@ -1,0 +1,155 @@
+// run.cpp: one case, one chunking, one implementation: feed, check latency after every chunk, compare.
+#include <sse/conformance/conformance.hpp>
+
+#include <algorithm>
+#include <utility>
+
+namespace sse::conformance {
+namespace {
+
+/// The reference parser with every capability: comments reported, G1 initial last event ID.
+class reference_implementation final : public implementation {
+public:
+  void begin(std::string_view initial_last_event_id) override {
+    parser_options options;
+    options.initial_last_event_id = std::string(initial_last_event_id);
+    options.report_comments = true;
+    parser_.reset();  // it refers to recorder_, so it goes first
+    recorder_.log.clear();
+    parser_ = std::make_unique<parser>(recorder_, std::move(options));
+  }
+  observation_log feed(std::string_view chunk) override {
+    if (!parser_) begin({});
+    (void)parser_->feed(chunk);
+    return std::exchange(recorder_.log, {});
+  }
+  observation_log finish() override {
+    if (!parser_) begin({});
+    parser_->finish();
+    return std::exchange(recorder_.log, {});
+  }
+  [[nodiscard]] capabilities caps() const override { return capabilities::all(); }
+
+private:
+  observation_recorder recorder_;
+  std::unique_ptr<parser> parser_;
+};
+
+std::string list_observations(const observation* first, const observation* last) {
+  std::string out;
+  for (; first != last; ++first) out += "\n  " + format_observation(*first);
+  return out;
+}
+
+std::string plural(std::size_t n, std::string_view word) {
+  return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
+}
+
+/// The latency problem after a chunk, in plain words.
+std::string describe_latency(std::size_t chunk_index, std::size_t chunk_count, std::size_t chunk_begin,
+                             std::size_t delivered, std::size_t body_size, const observation_log& due,
+                             const observation_log& observed) {
+  std::string where = "after chunk " + std::to_string(chunk_index + 1) + " of " + std::to_string(chunk_count) + " (";
+  where += delivered == chunk_begin ? "empty, at byte " + std::to_string(chunk_begin)
+                                    : "bytes " + std::to_string(chunk_begin) + ".." + std::to_string(delivered - 1);
+  where += "; " + std::to_string(delivered) + " of " + plural(body_size, "byte") + " delivered) expected " +
+           plural(due.size(), "observation") + ", got " + std::to_string(observed.size());
+  const auto [due_end, observed_end] = std::mismatch(due.begin(), due.end(), observed.begin(), observed.end());
+  const observation* first_pending = due.data() + (due_end - due.begin());
+  const observation* first_extra = observed.data() + (observed_end - observed.begin());
+  if (observed_end == observed.end()) {
+    return where + "; still pending although its last byte has arrived:" +
+           list_observations(first_pending, due.data() + due.size());
+  }
+  if (due_end == due.end()) {
+    return where + "; reported before the bytes that complete it arrived (or never expected):" +
+           list_observations(first_extra, observed.data() + observed.size());
+  }
+  return where + "; the observations so far differ:\n" + compare_logs(due, observed).diff;
+}
+
+}  // namespace
+
+std::unique_ptr<implementation> make_reference_implementation() {
+  return std::make_unique<reference_implementation>();
+}
+
+std::vector<std::size_t> due_counts(const test_case& c) {
+  parser_options options;
+  options.initial_last_event_id = c.initial_last_event_id;
+  options.report_comments = true;
+  observation_recorder recorder;
+  parser p(recorder, std::move(options));
+  std::vector<std::size_t> due;
+  due.reserve(c.bytes.size() + 1);
+  due.push_back(0);
+  for (std::size_t i = 0; i < c.bytes.size(); ++i) {
+    (void)p.feed(std::string_view(c.bytes).substr(i, 1));
+    due.push_back(recorder.log.size());
+  }
+  return due;
+}
+
+std::string_view to_string(verdict v) noexcept {
+  switch (v) {
+    case verdict::pass: return "PASS";
+    case verdict::fail: return "FAIL";
+    case verdict::skip: return "SKIP";
+  }
+  return "UNKNOWN";
+}
+
+case_result run_case(implementation& impl, const test_case& c, const chunking& ch, const std::vector<std::size_t>& due) {
+  case_result result;
+  const capabilities caps = impl.caps();
+  if (!can_check(c, caps)) {
+    result.outcome = verdict::skip;
+    return result;
+  }
+  std::vector<std::size_t> computed_due;
+  const std::vector<std::size_t>& due_at = due.size() == c.bytes.size() + 1 ? due : (computed_due = due_counts(c));
+
+  const observation_log expected = project(c.expected, caps);
+  // observable_before[k]: how many of the first k expected observations survive the projection.
+  std::vector<std::size_t> observable_before{0};
+  for (const auto& o : c.expected) {
+    observable_before.push_back(observable_before.back() + (project({o}, caps).empty() ? 0 : 1));
+  }
+
+  const std::vector<owned_chunk> chunks = cut(c.bytes, ch);
+  std::string latency_problem;
+  std::size_t verified = 0;  // observed[0..verified) matched the due prefix after an earlier chunk
+  std::size_t delivered = 0;
+  impl.begin(c.initial_last_event_id);
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    const std::size_t chunk_begin = delivered;
+    for (auto& o : project(impl.feed(chunks[i].view()), caps)) result.observed.push_back(std::move(o));
+    delivered += chunks[i].size;
+    if (!latency_problem.empty()) continue;  // the first problem says it; later ones follow from it
+    const std::size_t due_now = observable_before[std::min(due_at[delivered], c.expected.size())];
+    const bool on_time = result.observed.size() == due_now && due_now <= expected.size() &&
+                         std::equal(result.observed.begin() + static_cast<std::ptrdiff_t>(verified), result.observed.end(),
+                                    expected.begin() + static_cast<std::ptrdiff_t>(verified));
+    if (on_time) {
+      verified = due_now;
+    } else {
+      const observation_log due_prefix(expected.begin(),
+                                       expected.begin() + static_cast<std::ptrdiff_t>(std::min(due_now, expected.size())));
+      latency_problem = describe_latency(i, chunks.size(), chunk_begin, delivered, c.bytes.size(), due_prefix,
+                                         result.observed);
+    }
+  }
+  for (auto& o : project(impl.finish(), caps)) result.observed.push_back(std::move(o));
+
+  const comparison final_log = compare_logs(expected, result.observed);
+  if (!final_log.equal) {
+    result.diff = "the final log differs from the expected one (- expected, + observed):\n" + final_log.diff;
+  }
+  if (!latency_problem.empty()) {
+    result.diff = "latency: " + latency_problem + (result.diff.empty() ? "" : "\n" + result.diff);
+  }
+  result.outcome = result.diff.empty() ? verdict::pass : verdict::fail;
+  return result;
+}
+
+}  // namespace sse::conformance
