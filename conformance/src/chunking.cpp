@@ -49,6 +49,21 @@ std::uint64_t fnv1a64(std::string_view s) {
 
 std::string at(std::string_view prefix, std::size_t offset) { return std::string(prefix) + "@" + std::to_string(offset); }
 
+/// True when a cut at offset k (0 < k < size) is within reach of a byte where an event-stream parser
+/// changes state, or near either end of the body (see chunking_options::every_split_limit).
+bool near_state_change(std::string_view bytes, std::size_t k) {
+  constexpr std::size_t edge = 64;
+  constexpr std::size_t reach = 8;
+  if (k <= edge || bytes.size() - k <= edge) return true;
+  const std::size_t from = k - reach;
+  const std::size_t to = std::min(bytes.size(), k + reach);
+  for (std::size_t i = from; i < to; ++i) {
+    const auto b = static_cast<unsigned char>(bytes[i]);
+    if (b == '\r' || b == '\n' || b == ':' || b == ' ' || b == 0 || b >= 0x80) return true;
+  }
+  return false;
+}
+
 /// Multi-way random cuts: each variant picks a density (1/2 .. 1/16) and cuts at each offset with
 /// that probability, so both many small and a few large chunks occur. Seeded by the case id.
 void add_random(const test_case& c, const chunking_options& options, std::vector<chunking>& out) {
@@ -169,7 +184,11 @@ std::vector<chunking> make_chunkings(const test_case& c, const chunking_options&
         break;
       }
       case plan::every_split:
-        for (std::size_t k = 1; k < n; ++k) candidates.push_back({at("split", k), {k}});
+        for (std::size_t k = 1; k < n; ++k) {
+          if (options.every_split_limit == 0 || n <= options.every_split_limit || near_state_change(c.bytes, k)) {
+            candidates.push_back({at("split", k), {k}});
+          }
+        }
         break;
       case plan::random: add_random(c, options, candidates); break;
       case plan::boundaries: add_boundaries(c, candidates); break;

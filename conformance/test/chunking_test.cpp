@@ -47,6 +47,22 @@ TEST(Chunking, WholeBytewiseEverySplit) {
   EXPECT_EQ(all[3].splits, splits{2});
 }
 
+TEST(Chunking, EverySplitOfALongBodySkipsOnlyTheInsideOfOrdinaryRuns) {
+  const std::string bytes = "data: " + std::string(10000, 'x') + ":y" + std::string(10000, 'x') + "\n\n";
+  const auto split = only(body(bytes), {sc::plan::every_split});
+  std::vector<std::size_t> offsets;
+  for (const auto& ch : split) offsets.push_back(ch.splits.at(0));
+  // The first and last 64 offsets, and 8 either side of the ':' at 10006.
+  for (std::size_t k = 1; k <= 64; ++k) EXPECT_NE(std::find(offsets.begin(), offsets.end(), k), offsets.end()) << k;
+  for (std::size_t k = 9999; k <= 10014; ++k) EXPECT_NE(std::find(offsets.begin(), offsets.end(), k), offsets.end()) << k;
+  EXPECT_EQ(std::find(offsets.begin(), offsets.end(), 5000), offsets.end());
+  EXPECT_LT(split.size(), 200u);
+  sc::chunking_options unlimited;
+  unlimited.plans = {sc::plan::every_split};
+  unlimited.every_split_limit = 0;
+  EXPECT_EQ(sc::make_chunkings(body(bytes), unlimited).size(), bytes.size() - 1);
+}
+
 TEST(Chunking, EmptyAndOneByteBodies) {
   EXPECT_EQ(names(only(body(""), sc::all_plans())), std::vector<std::string>{"whole"});
   EXPECT_EQ(names(only(body("a"), sc::all_plans())), std::vector<std::string>{"whole"});
