@@ -1,0 +1,160 @@
+#include "adapter_process.hpp"
+
+#include "text_util.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace sse::runner {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::size_t shown_line_bytes = 400;
+
+std::string shorten(const std::string& line) {
+  if (line.size() <= shown_line_bytes) return line;
+  return line.substr(0, shown_line_bytes) + "… (" + std::to_string(line.size()) + " bytes)";
+}
+
+[[noreturn]] void hello_error(const std::string& message, const std::string& line) {
+  throw adapter_fault(outcome::protocol_error, "invalid hello: " + message, shorten(line), {});
+}
+
+}  // namespace
+
+adapter_identity parse_hello(const std::string& line) {
+  json message = json::parse(line, nullptr, false);
+  if (message.is_discarded() || !message.is_object()) hello_error("not a JSON object", line);
+  if (message.value("type", json()) != "hello") hello_error("expected {\"type\":\"hello\",...} first", line);
+  const json protocol = message.value("protocol", json());
+  if (!protocol.is_number_integer() || protocol.get<int>() != adapter_protocol_version)
+    hello_error("key 'protocol': expected " + std::to_string(adapter_protocol_version), line);
+  adapter_identity id;
+  const json name = message.value("name", json());
+  if (!name.is_string() || name.get<std::string>().empty()) hello_error("key 'name': expected a non-empty string", line);
+  id.name = name.get<std::string>();
+  const json version = message.value("version", json(""));
+  if (!version.is_string()) hello_error("key 'version': expected a string", line);
+  id.version = version.get<std::string>();
+  const json caps = message.value("capabilities", json());
+  if (!caps.is_object()) hello_error("key 'capabilities': expected an object", line);
+  conformance::capabilities c{};
+  const std::pair<const char*, bool*> keys[] = {{"events", &c.events},
+                                                {"last_event_id_commits", &c.last_event_id_commits},
+                                                {"retry", &c.retry},
+                                                {"comments", &c.comments},
+                                                {"end", &c.end}};
+  for (const auto& [key, field] : keys) {
+    const json v = caps.value(key, json(false));
+    if (!v.is_boolean()) hello_error(std::string("key 'capabilities.") + key + "': expected true or false", line);
+    *field = v.get<bool>();
+  }
+  for (const auto& item : caps.items()) {
+    bool known = false;
+    for (const auto& k : keys) known = known || item.key() == k.first;
+    if (!known) hello_error("key 'capabilities." + item.key() + "': unknown capability", line);
+  }
+  id.caps = c;
+  return id;
+}
+
+adapter_implementation::adapter_implementation(adapter_options options) : options_(std::move(options)) {
+  try {
+    process_ = std::make_unique<child_process>(options_.command, options_.max_line_bytes);
+  } catch (const std::runtime_error& e) {
+    throw adapter_fault(outcome::crash, e.what(), {}, {});
+  }
+  deadline_ = clock_type::now() + options_.timeout;
+  const std::string line = receive("its hello");
+  try {
+    identity_ = parse_hello(line);
+  } catch (adapter_fault& f) {
+    f.stderr_tail = process_->stderr_tail();
+    process_->terminate();
+    throw;
+  }
+}
+
+adapter_implementation::~adapter_implementation() = default;
+
+void adapter_implementation::fail(outcome kind, const std::string& message, const std::string& line) {
+  // Collect what the process left behind, then make sure it is gone (its whole group).
+  std::string how;
+  if (kind == outcome::crash) {
+    auto ended = process_->wait_exit(clock_type::now() + std::chrono::milliseconds(500));
+    how = ended ? *ended : process_->terminate() + " (closed its stdout, then was killed)";
+  } else {
+    process_->terminate();
+  }
+  std::string text = message;
+  if (!how.empty()) text += ": adapter " + how;
+  throw adapter_fault(kind, text, shorten(line), process_->stderr_tail());
+}
+
+void adapter_implementation::send(const std::string& message) {
+  switch (process_->write_all(message + "\n", deadline_)) {
+    case io_failure::none: return;
+    case io_failure::timed_out:
+      fail(outcome::timeout, "timed out after " + std::to_string(options_.timeout.count()) +
+                                 " ms writing to the adapter (it stopped reading stdin)");
+    default: fail(outcome::crash, "the adapter closed its stdin");
+  }
+}
+
+std::string adapter_implementation::receive(const char* waiting_for) {
+  std::string line;
+  switch (process_->read_line(line, deadline_)) {
+    case io_failure::none: return line;
+    case io_failure::timed_out: {
+      const std::string partial = process_->pending_stdout();
+      fail(outcome::timeout,
+           "no answer within " + std::to_string(options_.timeout.count()) + " ms while waiting for " + waiting_for, partial);
+    }
+    case io_failure::line_too_long:
+      fail(outcome::protocol_error,
+           "a line longer than " + std::to_string(options_.max_line_bytes) + " bytes while waiting for " + waiting_for,
+           process_->pending_stdout());
+    case io_failure::closed: break;
+  }
+  const std::string partial = process_->pending_stdout();
+  fail(outcome::crash, std::string("the adapter ended while the runner was waiting for ") + waiting_for, partial);
+}
+
+void adapter_implementation::begin(std::string_view initial_last_event_id) {
+  deadline_ = clock_type::now() + options_.timeout;
+  json message = {{"type", "reset"}, {"last_event_id", std::string(initial_last_event_id)}};
+  send(message.dump(-1, ' ', false, json::error_handler_t::replace));
+  const std::string line = receive("'ready' after reset");
+  const json reply = json::parse(line, nullptr, false);
+  if (reply.is_discarded() || !reply.is_object() || reply.value("type", json()) != "ready")
+    fail(outcome::protocol_error, "expected {\"type\":\"ready\"} after reset", line);
+}
+
+observation_log adapter_implementation::receive_observations(const char* waiting_for) {
+  const std::string line = receive(waiting_for);
+  const json reply = json::parse(line, nullptr, false);
+  if (reply.is_discarded() || !reply.is_object())
+    fail(outcome::protocol_error, std::string("expected a JSON object while waiting for ") + waiting_for, line);
+  if (reply.value("type", json()) != "observed")
+    fail(outcome::protocol_error, std::string("expected {\"type\":\"observed\",...} while waiting for ") + waiting_for,
+         line);
+  const auto it = reply.find("observations");
+  if (it == reply.end() || !it->is_array())
+    fail(outcome::protocol_error, "key 'observations': expected an array of observations", line);
+  std::string error;
+  auto log = conformance::log_from_json(it->dump(), &error);
+  if (!log) fail(outcome::protocol_error, "key 'observations': " + error, line);
+  return std::move(*log);
+}
+
+observation_log adapter_implementation::feed(std::string_view chunk) {
+  send(R"({"type":"chunk","data":")" + base64_encode(chunk) + "\"}");
+  return receive_observations("the observations of a chunk");
+}
+
+observation_log adapter_implementation::finish() {
+  send(R"({"type":"end"})");
+  return receive_observations("the observations at end of stream");
+}
+
+}  // namespace sse::runner

@@ -1,0 +1,88 @@
+// commands.hpp: the subcommands of sse-conformance, each in its own cmd_*.cpp, and the options and
+// helpers several of them share.
+//
+// A command registers itself on the app and, when it runs, stores its exit code in `exit_code`:
+//   0  the gate passed (run), or the command did what it was asked;
+//   1  the gate failed: a new failure, or a stale baseline entry;
+//   2  bad usage, bad corpus (lint errors), unreadable files, or an adapter that does not start.
+#pragma once
+
+#include "adapter_process.hpp"
+#include "gate.hpp"
+
+#include <sse/conformance/conformance.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <iosfwd>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace sse::runner {
+
+void add_run_command(CLI::App& app, int& exit_code);
+void add_parse_command(CLI::App& app, int& exit_code);
+void add_lint_command(CLI::App& app, int& exit_code);
+void add_list_command(CLI::App& app, int& exit_code);
+void add_matrix_command(CLI::App& app, int& exit_code);
+
+inline constexpr int exit_passed = 0;
+inline constexpr int exit_gate_failed = 1;
+inline constexpr int exit_usage = 2;
+
+/// Thrown by a command for bad usage or unusable input: main prints it and exits with 2.
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// ---- corpus selection (run, list, matrix) -------------------------------------------------------
+
+struct corpus_options {
+  std::vector<std::string> paths;    ///< --corpus, repeatable; default: the bundled fixtures/.
+  std::vector<std::string> filters;  ///< --filter, repeatable: case id glob, rule id, tag or area.
+};
+void add_corpus_options(CLI::App& command, corpus_options& options);
+
+struct selected_corpus {
+  conformance::load_result loaded;
+  std::vector<const conformance::test_case*> cases;  ///< After --filter, in corpus order.
+  std::vector<std::string> all_ids;                  ///< Every id in the corpus (before --filter).
+};
+/// Loads and validates the corpus; throws usage_error listing the diagnostics when it is invalid.
+/// The result must stay where it is (cases point into it).
+void load_selected(const corpus_options& options, selected_corpus& out);
+[[nodiscard]] bool matches_filter(const conformance::test_case& c, const std::vector<std::string>& filters);
+
+// ---- how to run (run, matrix) -------------------------------------------------------------------
+
+struct execution_options {
+  std::string chunkings = "whole,bytewise,boundaries,pinned,random";
+  unsigned random_variants = 4;
+  std::uint64_t seed = 0x5EE5EE5EULL;
+  unsigned jobs = 0;          ///< 0: the number of hardware threads.
+  unsigned timeout_ms = 5000; ///< Per case and chunking, for adapters.
+  std::size_t max_line_bytes = 64u << 20;
+};
+void add_execution_options(CLI::App& command, execution_options& options);
+[[nodiscard]] run_settings make_run_settings(const execution_options& options);
+
+// ---- implementations ----------------------------------------------------------------------------
+
+struct opened_implementation {
+  implementation_info info;
+  implementation_factory make;
+};
+/// `spec` is a built-in name (reference, wasm, eventsource-parser, undici, fetch-event-source) or an
+/// adapter command. Starts an adapter once to read its hello; throws adapter_fault when it does not.
+[[nodiscard]] opened_implementation open_implementation(const std::string& spec, const execution_options& options);
+/// The built-in names and what they run, for --help.
+[[nodiscard]] std::string builtin_implementations_help();
+/// Where the bundled adapters live (runner/adapters, or $SSE_CONFORMANCE_ADAPTERS_DIR).
+[[nodiscard]] std::string adapters_dir();
+
+/// Seconds since `start`.
+[[nodiscard]] double seconds_since(clock_type::time_point start);
+
+}  // namespace sse::runner

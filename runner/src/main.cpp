@@ -1,0 +1,33 @@
+// sse-conformance: the conformance runner for WHATWG Server-Sent Events implementations.
+#include "commands.hpp"
+
+#include <csignal>
+#include <iostream>
+
+int main(int argc, char** argv) {
+  // A dead adapter must show up as EPIPE on write, not kill the runner.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app{"sse-conformance: run the WHATWG Server-Sent Events conformance corpus against an implementation"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("sse-conformance ") + SSE_RUNNER_VERSION);
+  app.footer(
+      "Exit codes: 0 gate passed (or command succeeded); 1 gate failed; 2 bad usage or bad corpus.\n"
+      "`sse-conformance COMMAND --help` describes each command.");
+  int exit_code = 0;
+  sse::runner::add_run_command(app, exit_code);
+  sse::runner::add_parse_command(app, exit_code);
+  sse::runner::add_lint_command(app, exit_code);
+  sse::runner::add_list_command(app, exit_code);
+  sse::runner::add_matrix_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : sse::runner::exit_usage;
+  } catch (const sse::runner::usage_error& e) {
+    std::cerr << "sse-conformance: " << e.what() << '\n';
+    return sse::runner::exit_usage;
+  }
+  return exit_code;
+}

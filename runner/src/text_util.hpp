@@ -1,0 +1,23 @@
+// text_util.hpp: small text helpers the runner needs and the conformance library does not offer.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace sse::runner {
+
+/// RFC 4648 base64 with padding (the adapter protocol's chunk encoding).
+[[nodiscard]] std::string base64_encode(std::string_view bytes);
+
+/// Text that is safe inside XML 1.0 character data and attributes: & < > " ' escaped; bytes that are
+/// not valid UTF-8 and characters XML 1.0 forbids (C0 controls other than tab, LF, CR) written as
+/// \xHH, so JUnit readers never reject the file.
+[[nodiscard]] std::string xml_escape(std::string_view text);
+
+/// Text that is valid UTF-8: invalid bytes written as \xHH (for stderr tails shown in reports).
+[[nodiscard]] std::string printable_utf8(std::string_view text);
+
+/// Shell-style glob match (`*`, `?`, `[...]`) of a whole string.
+[[nodiscard]] bool glob_match(const std::string& pattern, const std::string& text);
+
+}  // namespace sse::runner
