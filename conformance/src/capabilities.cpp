@@ -6,17 +6,6 @@
 namespace sse::conformance {
 namespace {
 
-bool observable(observation_kind kind, const capabilities& caps) {
-  switch (kind) {
-    case observation_kind::event: return caps.events;
-    case observation_kind::retry: return caps.retry;
-    case observation_kind::last_event_id: return caps.last_event_id_commits;
-    case observation_kind::comment: return caps.comments;
-    case observation_kind::end: return caps.end;
-  }
-  return false;
-}
-
 bool cites(const test_case& c, std::initializer_list<std::string_view> rules) {
   return std::any_of(c.rules.begin(), c.rules.end(), [&](const std::string& r) {
     return std::find(rules.begin(), rules.end(), r) != rules.end();
@@ -25,11 +14,22 @@ bool cites(const test_case& c, std::initializer_list<std::string_view> rules) {
 
 }  // namespace
 
+bool capabilities::observes(observation_kind kind) const noexcept {
+  switch (kind) {
+    case observation_kind::event: return events;
+    case observation_kind::retry: return retry;
+    case observation_kind::last_event_id: return last_event_id_commits;
+    case observation_kind::comment: return comments;
+    case observation_kind::end: return end;
+  }
+  return false;
+}
+
 observation_log project(const observation_log& log, const capabilities& caps) {
   observation_log out;
   out.reserve(log.size());
   for (const auto& o : log) {
-    if (observable(o.kind, caps)) out.push_back(o);
+    if (caps.observes(o.kind)) out.push_back(o);
   }
   return out;
 }

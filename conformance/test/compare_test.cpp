@@ -64,6 +64,8 @@ TEST(Capabilities, ProjectKeepsObservableKinds) {
   EXPECT_EQ(sc::project(log, browser),
             (sse::observation_log{observation::event("message", "a", "1"), observation::end("1")}));
   EXPECT_EQ(sc::project(log, sc::capabilities::all()), log);
+  EXPECT_TRUE(browser.observes(sse::observation_kind::end));
+  EXPECT_FALSE(browser.observes(sse::observation_kind::comment));
 }
 
 TEST(Capabilities, CanCheck) {

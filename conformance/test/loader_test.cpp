@@ -290,3 +290,34 @@ TEST(Loader, DiagnosticToString) {
 }
 
 }  // namespace
+
+namespace {
+
+// Never throws, never crashes, always explains: every truncation and many one-byte corruptions of a
+// valid file (run under ASan/UBSan in CI).
+TEST(Loader, CorruptedFilesAlwaysGiveDiagnostics) {
+  const std::string valid = fixture(R"({"id": "line-endings/x", "description": "d", "rules": ["R8"], "class": "spec",
+      "chunks": ["data: ", ["a", {"hex": "E2 82 AC"}], "\n\n"],
+      "expected": [{"kind": "event", "type": "message", "data": "a€", "last_event_id": ""},
+                   {"kind": "retry", "ms": 5}, {"kind": "end", "last_event_id": ""}]})");
+  ASSERT_TRUE(sc::load_corpus_text(valid, "t.json").ok());
+  for (std::size_t n = 0; n < valid.size(); ++n) {
+    const auto r = sc::load_corpus_text(valid.substr(0, n), "t.json");
+    ASSERT_FALSE(r.ok()) << "truncated at " << n;
+    ASSERT_TRUE(r.loaded.cases.empty()) << "truncated at " << n;
+    for (const auto& d : r.diagnostics) ASSERT_EQ(d.file, "t.json");
+  }
+  for (std::size_t i = 0; i < valid.size(); ++i) {
+    for (char replacement : {'"', '}', '\\', '\xFF', '\0'}) {
+      std::string corrupted = valid;
+      corrupted[i] = replacement;
+      const auto r = sc::load_corpus_text(corrupted, "t.json");
+      for (const auto& d : r.diagnostics) {
+        ASSERT_FALSE(d.message.empty());
+        ASSERT_EQ(d.file, "t.json");
+      }
+    }
+  }
+}
+
+}  // namespace

@@ -109,6 +109,8 @@ struct capabilities {
   bool comments = false;               ///< comment observations
   bool end = true;                     ///< end observation (last event ID at end of stream)
   static capabilities all() { return {true, true, true, true, true}; }
+  /// True when an implementation with these capabilities reports observations of kind `k`.
+  [[nodiscard]] bool observes(observation_kind k) const noexcept;
 };
 /// The log restricted to the kinds `caps` can observe.
 [[nodiscard]] observation_log project(const observation_log& log, const capabilities& caps);
