@@ -1,0 +1,94 @@
+// sse-conformance serve: the browser comparison page, for a person and any browser.
+#include "commands.hpp"
+#include "http_server.hpp"
+
+#include <csignal>
+#include <iostream>
+#include <memory>
+
+#include <pthread.h>
+
+namespace sse::runner {
+namespace {
+
+struct serve_command_options {
+  corpus_options corpus;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  unsigned chunk_delay_ms = 10;
+  std::string page_dir;
+  std::string wasm_dir;
+  bool log_requests = false;
+};
+
+int serve_command(const serve_command_options& o) {
+  selected_corpus selected;
+  load_selected(o.corpus, selected);
+  conformance::corpus served;
+  served.files = selected.loaded.loaded.files;
+  for (const auto* c : selected.cases) served.cases.push_back(*c);
+
+  page_server_options options = default_page_server_options();
+  options.host = o.host;
+  options.port = o.port;
+  options.chunk_delay_ms = o.chunk_delay_ms;
+  options.log_requests = o.log_requests;
+  if (!o.page_dir.empty()) options.page_dir = o.page_dir;
+  if (!o.wasm_dir.empty()) options.wasm_dir = o.wasm_dir;
+
+  // SIGINT/SIGTERM are taken by this thread with sigwait(), so they are blocked everywhere first
+  // (the server's threads inherit the mask).
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  const bool wasm_present = std::filesystem::exists(options.wasm_dir / "index.js") &&
+                            std::filesystem::is_directory(options.wasm_dir / "dist");
+  std::unique_ptr<page_server> server_holder;
+  int port = 0;
+  try {
+    server_holder = std::make_unique<page_server>(std::move(served), options);
+    port = server_holder->start();
+  } catch (const std::exception& e) {
+    throw usage_error(e.what());
+  }
+  page_server& server = *server_holder;
+  std::cout << "Serving " << selected.cases.size() << " cases from " << selected.loaded.loaded.files.size()
+            << " fixture files on port " << port << "\n"
+            << "  page:  " << options.page_dir.string() << "\n"
+            << "  wasm:  " << options.wasm_dir.string()
+            << (wasm_present ? "" : "  (missing: the page runs without the WASM reference; build wasm/ first)") << "\n"
+            << "Open " << server.base_url() << " in any browser. Ctrl-C stops.\n"
+            << std::flush;
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  std::cout << "Stopping (" << (signal_number == SIGINT ? "SIGINT" : "SIGTERM") << ").\n";
+  server.stop();
+  return exit_passed;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<serve_command_options>();
+  auto* cmd = app.add_subcommand("serve", "Serve the browser comparison page: every case through the browser's own "
+                                          "EventSource and the WASM reference, side by side");
+  cmd->footer(
+      "Each case has its own event-stream URL. The server sends the case's exact bytes in its pinned chunking (one "
+      "flushed HTTP chunk each, --chunk-delay apart), records the browser's reconnection (Last-Event-ID, delay) and "
+      "answers it with 204. See runner/BROWSERS.md.");
+  add_corpus_options(*cmd, o->corpus);
+  cmd->add_option("--host", o->host, "Address to listen on (127.0.0.1: this machine only)")->capture_default_str();
+  cmd->add_option("--port", o->port, "Port to listen on; 0 picks a free one (printed)")->capture_default_str();
+  cmd->add_option("--chunk-delay", o->chunk_delay_ms, "Milliseconds between two chunks of a stream")
+      ->capture_default_str();
+  cmd->add_option("--page-dir", o->page_dir, "The page's folder (default: wasm/page of this source tree)")
+      ->type_name("DIR");
+  cmd->add_option("--wasm-dir", o->wasm_dir, "The WASM package's folder, served at /wasm/")->type_name("DIR");
+  cmd->add_flag("--log-requests", o->log_requests, "Print every request on stderr");
+  cmd->callback([o, &exit_code] { exit_code = serve_command(*o); });
+}
+
+}  // namespace sse::runner

@@ -1,0 +1,97 @@
+// http_server.hpp: the browser comparison page's server (`sse-conformance serve`, `browser`).
+//
+// Built on cpp-httplib (Debian's libcpp-httplib-dev): a blocking, thread-per-connection server whose
+// chunked content provider writes each DataSink::write() straight to the socket as one HTTP chunk,
+// which is exactly "each chunk written and flushed on its own". Boost.Beast would need an
+// asynchronous state machine per connection for the same result, and a much larger dependency.
+//
+// Routes (all JSON is UTF-8; byte strings travel as hex):
+//   GET  /                       the page (wasm/page/index.html); other files of wasm/page/ likewise
+//   GET  /wasm/...               the WASM package (its build output folder)
+//   GET  /api/cases?engine=E     the corpus: bytes, pinned splits, expected log, wait times for E
+//   GET  /stream?run=R&case=ID   a case's event stream (see browser_observation.hpp for the
+//                                three requests: priming, the case's bytes, the reconnection -> 204)
+//   GET  /stream?run=R&play=T    the same for a playground stream
+//   POST /api/result             {run, case, engine, events, timed_out, error} -> the verdict
+//   POST /api/done               {run, engine, user_agent, elapsed_ms}: the page finished a run
+//   POST /api/playground         body = the stream's bytes -> {token, reference}
+//   GET  /api/playground?token=T what the server saw of the playground stream's reconnection
+#pragma once
+
+#include "browser_observation.hpp"
+
+#include <sse/conformance/conformance.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sse::runner {
+
+struct page_server_options {
+  std::string host = "127.0.0.1";
+  int port = 0;  ///< 0: pick a free port.
+  std::filesystem::path page_dir;  ///< wasm/page
+  std::filesystem::path wasm_dir;  ///< the WASM package (may not exist: the page then runs without it)
+  unsigned chunk_delay_ms = 10;    ///< Pause between two chunks of a stream (so each arrives on its own).
+  bool log_requests = false;
+};
+
+/// One case's outcome in one browser run.
+struct browser_case_record {
+  std::string case_id;
+  browser_verdict verdict;
+  double elapsed_ms = 0;  ///< As measured by the page, from `new EventSource` to the result.
+};
+
+/// A run of the page: the results it posted.
+struct browser_run {
+  std::string run_id;
+  std::string engine;      ///< As reported by the page.
+  std::string user_agent;
+  bool done = false;
+  double page_elapsed_ms = 0;  ///< The page's own measure of the whole run.
+  std::map<std::string, browser_case_record> results;  ///< By case id.
+};
+
+/// The options with the page and WASM package folders of this build: SSE_CONFORMANCE_PAGE_DIR and
+/// SSE_CONFORMANCE_WASM_DIR from the environment when set, else the source tree's wasm/page and the
+/// WASM package's build output (both configured by CMake).
+[[nodiscard]] page_server_options default_page_server_options();
+
+class page_server {
+public:
+  page_server(conformance::corpus corpus, page_server_options options);
+  ~page_server();
+  page_server(const page_server&) = delete;
+  page_server& operator=(const page_server&) = delete;
+
+  /// Binds the socket and starts serving on a background thread. Returns the bound port.
+  /// Throws std::runtime_error when the address cannot be bound.
+  int start();
+  /// Stops serving (idempotent).
+  void stop();
+  /// Blocks until stop() is called from elsewhere (or a signal handler).
+  void wait();
+
+  [[nodiscard]] std::string base_url() const;
+  [[nodiscard]] const conformance::corpus& corpus() const noexcept;
+
+  /// Waits until the page posts /api/done for `run_id` or `timeout` passes; returns what it has
+  /// (possibly incomplete) either way.
+  browser_run wait_for_run(const std::string& run_id, std::chrono::milliseconds timeout);
+  /// Called after every result the page posts (from a server thread).
+  void on_result(std::function<void(const std::string& run_id, const browser_case_record&)> callback);
+
+  struct state;  ///< Implementation detail (public so helpers in the .cpp can name it).
+
+private:
+  std::unique_ptr<state> state_;
+};
+
+}  // namespace sse::runner
