@@ -200,7 +200,16 @@ io_failure child_process::read_line(std::string& line, clock_type::time_point de
 }
 
 std::string child_process::describe_status(int status) const {
-  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  if (WIFEXITED(status)) {
+    const int code = WEXITSTATUS(status);
+    std::string out = "exited with status " + std::to_string(code);
+    // `sh -c` reports a command killed by signal N as status 128 + N.
+    if (code > 128 && code <= 128 + 64) {
+      const char* name = sigabbrev_np(code - 128);
+      if (name != nullptr) out += std::string(" (the shell's report of signal ") + std::to_string(code - 128) + ", SIG" + name + ")";
+    }
+    return out;
+  }
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
     const char* name = sigabbrev_np(sig);

@@ -1,0 +1,136 @@
+// test_adapter: an adapter that is broken on purpose, for the runner's own tests.
+//
+// It speaks the adapter protocol around the reference parser, and misbehaves when told to:
+//   --faults      when the stream of the current case contains one of these words, it
+//                   CRASH    aborts (SIGABRT) after writing to stderr
+//                   HANG     stops answering (and leaves a sleeping grandchild in its process group)
+//                   GARBAGE  answers with a line that is not the protocol
+//                   BABBLE   writes bytes without end and never a newline
+//                   EXIT     exits with status 7
+//   --wrong       appends "!" to the data of every event (a wrong log, not a fault)
+//   --caps LIST   declares only these capabilities (comma-separated), e.g. events,end
+//   --start MODE  misbehaves before the hello: die (exit 5), silent (no hello), bad-hello, garbage
+#include <sse/conformance/conformance.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <unistd.h>
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string base64_decode(const std::string& in) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  std::string out;
+  unsigned buffer = 0;
+  int bits = 0;
+  for (char c : in) {
+    const int v = value(c);
+    if (v < 0) continue;
+    buffer = (buffer << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((buffer >> bits) & 0xFFu);
+    }
+  }
+  return out;
+}
+
+[[noreturn]] void hang() {
+  if (::fork() == 0) {
+    for (;;) ::pause();  // a grandchild: the runner must kill the whole group
+  }
+  for (;;) ::pause();
+}
+
+void say(const std::string& line) {
+  std::cout << line << '\n' << std::flush;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool faults = false;
+  bool wrong = false;
+  std::string caps_list = "events,last_event_id_commits,retry,comments,end";
+  std::string start_mode;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--faults") faults = true;
+    else if (arg == "--wrong") wrong = true;
+    else if (arg == "--caps" && i + 1 < argc) caps_list = argv[++i];
+    else if (arg == "--start" && i + 1 < argc) start_mode = argv[++i];
+  }
+  if (start_mode == "die") {
+    std::cerr << "test adapter: failing at start on purpose\n";
+    return 5;
+  }
+  if (start_mode == "silent") hang();
+  if (start_mode == "garbage") say("Hello! I am not an adapter.");
+  json caps = json::object();
+  for (const char* name : {"events", "last_event_id_commits", "retry", "comments", "end"})
+    caps[name] = ("," + caps_list + ",").find(std::string(",") + name + ",") != std::string::npos;
+  json hello = {{"type", "hello"}, {"protocol", start_mode == "bad-hello" ? 99 : 1}, {"name", "test-adapter"},
+                {"version", "1.0"}, {"capabilities", caps}};
+  say(hello.dump());
+
+  auto impl = sse::conformance::make_reference_implementation();
+  std::string stream;
+  auto reply = [&](sse::observation_log log) {
+    if (wrong)
+      for (auto& o : log)
+        if (o.kind == sse::observation_kind::event) o.data += "!";
+    say(R"({"type":"observed","observations":)" + sse::conformance::log_to_json(log) + "}");
+  };
+  auto misbehave = [&] {
+    if (!faults) return;
+    if (stream.find("CRASH") != std::string::npos) {
+      std::cerr << "test adapter: crashing on purpose\n" << std::flush;
+      std::abort();
+    }
+    if (stream.find("HANG") != std::string::npos) hang();
+    if (stream.find("GARBAGE") != std::string::npos) {
+      say("this is not the protocol");
+      stream.clear();
+    }
+    if (stream.find("BABBLE") != std::string::npos) {
+      const std::string block(65536, 'x');
+      for (;;) std::cout.write(block.data(), static_cast<std::streamsize>(block.size()));
+    }
+    if (stream.find("EXIT") != std::string::npos) std::exit(7);
+  };
+
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    const json message = json::parse(line);
+    const std::string type = message.at("type");
+    if (type == "reset") {
+      stream.clear();
+      impl->begin(message.value("last_event_id", ""));
+      say(R"({"type":"ready"})");
+    } else if (type == "chunk") {
+      const std::string bytes = base64_decode(message.at("data"));
+      stream += bytes;
+      misbehave();
+      reply(impl->feed(bytes));
+    } else if (type == "end") {
+      reply(impl->finish());
+    }
+  }
+  return 0;
+}

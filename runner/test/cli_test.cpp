@@ -1,0 +1,328 @@
+// The sse-conformance executable end to end: exit codes, reports that parse, baselines, and
+// adapters that crash, hang, babble, print garbage or are wrong on purpose.
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <sys/wait.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+struct result {
+  int exit_code = -1;
+  std::string output;  ///< stdout and stderr
+};
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+result run(const std::string& args, const std::string& stdin_text = "") {
+  std::string command = quote(SSE_CONFORMANCE_EXE) + " " + args + " 2>&1";
+  if (!stdin_text.empty()) command = "printf '%s' " + quote(stdin_text) + " | " + command;
+  result r;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return r;
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.output.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string adapter(const std::string& flags) {
+  return "--impl " + quote(quote(SSE_TEST_ADAPTER_EXE) + " " + flags);
+}
+
+const std::string test_corpus = std::string("--corpus ") + quote(SSE_RUNNER_TEST_CORPUS);
+
+class Cli : public ::testing::Test {
+protected:
+  void SetUp() override {
+    dir = fs::temp_directory_path() /
+          ("sse-runner-test-" + std::to_string(::getpid()) + "-" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+  static std::string read(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  static void write(const std::string& file, const std::string& text) { std::ofstream(file, std::ios::binary) << text; }
+  fs::path dir;
+};
+
+/// case id -> verdicts of its records, from a JSON report.
+std::map<std::string, std::vector<std::string>> verdicts(const json& report) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& r : report.at("results")) out[r.at("case")].push_back(r.at("verdict"));
+  return out;
+}
+
+bool all_are(const std::vector<std::string>& v, const std::string& what) {
+  return !v.empty() && std::all_of(v.begin(), v.end(), [&](const std::string& s) { return s == what; });
+}
+
+TEST_F(Cli, HelpOnEveryCommand) {
+  for (const char* cmd : {"", "run ", "parse ", "lint ", "list ", "matrix "}) {
+    const auto r = run(std::string(cmd) + "--help");
+    EXPECT_EQ(r.exit_code, 0) << cmd << r.output;
+    EXPECT_NE(r.output.find("Usage"), std::string::npos) << cmd;
+  }
+}
+
+TEST_F(Cli, BadUsageExitsTwo) {
+  EXPECT_EQ(run("").exit_code, 2);
+  EXPECT_EQ(run("frobnicate").exit_code, 2);
+  EXPECT_EQ(run("run --no-such-option").exit_code, 2);
+  auto r = run("run --chunkings whole,sideways");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("sideways"), std::string::npos) << r.output;
+  EXPECT_EQ(run("run --corpus /no/such/dir").exit_code, 2);
+  EXPECT_EQ(run("run --filter 'no-such-case/*'").exit_code, 2);
+  r = run("run --expected-failures /no/such/baseline");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("/no/such/baseline"), std::string::npos) << r.output;
+}
+
+TEST_F(Cli, BadCorpusExitsTwoNamingFileCaseAndKey) {
+  write(path("bad.json"), R"({"format_version": 1, "area": "bad", "title": "t", "cases": [
+    {"id": "bad/one", "description": "d", "rules": ["R999"], "class": "spec", "input": "data: a\n\n",
+     "expected": [{"kind": "end", "last_event_id": ""}]}]})");
+  for (const auto& cmd : {"lint " + quote(path("bad.json")), "run --corpus " + quote(path("bad.json")),
+                          "list --corpus " + quote(path("bad.json"))}) {
+    const auto r = run(cmd);
+    EXPECT_EQ(r.exit_code, 2) << cmd << r.output;
+    EXPECT_NE(r.output.find("bad.json"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("bad/one"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("rules"), std::string::npos) << r.output;
+  }
+  write(path("syntax.json"), "{ not json");
+  EXPECT_EQ(run("lint " + quote(path("syntax.json"))).exit_code, 2);
+}
+
+TEST_F(Cli, LintAndListTheBundledCorpus) {
+  auto r = run("lint");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("OK:"), std::string::npos);
+  r = run("list --json " + test_corpus);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto cases = json::parse(r.output);
+  ASSERT_EQ(cases.size(), 10u);
+  EXPECT_EQ(cases[3]["class"], "implementation-defined");
+  EXPECT_EQ(cases[3]["gap"], "G4");
+  r = run("list --filter R22 " + test_corpus);
+  EXPECT_NE(r.output.find("runner/retry-only"), std::string::npos);
+  EXPECT_EQ(r.output.find("runner/plain"), std::string::npos);
+}
+
+TEST_F(Cli, ParsePrintsTheObservationLog) {
+  // One JSON object per line, in the fixture format.
+  auto lines = [](const std::string& text) {
+    std::vector<json> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+    return out;
+  };
+  const std::vector<json> expected = {
+      {{"kind", "retry"}, {"ms", 5}},
+      {{"kind", "event"}, {"type", "message"}, {"data", "a\nb"}, {"last_event_id", ""}},
+      {{"kind", "end"}, {"last_event_id", ""}}};
+  const std::string body = "retry: 5\r\ndata: a\rdata: b\n\n";
+  for (const char* how : {"parse", "parse -", "parse --chunk 1", "parse --chunk 3 -"}) {
+    const auto r = run(how, body);
+    EXPECT_EQ(r.exit_code, 0) << how;
+    EXPECT_EQ(lines(r.output), expected) << how << r.output;
+  }
+  write(path("body"), "id: 7\n\n");
+  const std::vector<json> end7 = {{{"kind", "end"}, {"last_event_id", "7"}}};
+  EXPECT_EQ(lines(run("parse --last-event-id 7 " + quote(path("body"))).output), end7);
+  EXPECT_EQ(run("parse /no/such/file").exit_code, 2);
+}
+
+TEST_F(Cli, ReferencePassesTheBundledCorpus) {
+  const auto r = run("run --json " + quote(path("r.json")) + " --junit " + quote(path("r.xml")));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Gate PASSED"), std::string::npos) << r.output;
+  const auto report = json::parse(read(path("r.json")));
+  EXPECT_EQ(report["gate"]["passed"], true);
+  EXPECT_GT(report["results"].size(), report["corpus"]["cases"].get<std::size_t>());
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_file(path("r.xml").c_str()));
+  EXPECT_EQ(doc.child("testsuites").attribute("tests").as_ullong(), report["corpus"]["cases"].get<std::size_t>());
+  EXPECT_EQ(doc.child("testsuites").attribute("failures").as_int(), 0);
+}
+
+TEST_F(Cli, FaultyAdapterIsReportedCaseByCaseAndTheRunGoesOn) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = run("run " + adapter("--faults") + " " + test_corpus +
+                     " --chunkings whole,bytewise --timeout 400 --max-line-bytes 200000 --jobs 2 --json " +
+                     quote(path("r.json")) + " --junit " + quote(path("r.xml")));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  const auto report = json::parse(read(path("r.json")));
+  auto v = verdicts(report);
+  EXPECT_TRUE(all_are(v["runner/plain"], "PASS"));
+  EXPECT_TRUE(all_are(v["runner/crash"], "CRASH"));
+  EXPECT_TRUE(all_are(v["runner/exit"], "CRASH"));
+  EXPECT_TRUE(all_are(v["runner/hang"], "TIMEOUT"));
+  EXPECT_TRUE(all_are(v["runner/garbage"], "PROTOCOL-ERROR"));
+  EXPECT_TRUE(all_are(v["runner/babble"], "PROTOCOL-ERROR"));
+  EXPECT_TRUE(all_are(v["runner/after-faults"], "PASS"));
+  for (const auto& rec : report["results"]) {
+    const std::string id = rec["case"];
+    if (id == "runner/crash") {
+      EXPECT_NE(rec["detail"].get<std::string>().find("SIGABRT"), std::string::npos) << rec;
+      EXPECT_NE(rec["stderr"].get<std::string>().find("crashing on purpose"), std::string::npos) << rec;
+    }
+    if (id == "runner/exit") {
+      EXPECT_NE(rec["detail"].get<std::string>().find("status 7"), std::string::npos) << rec;
+    }
+    if (id == "runner/garbage") {
+      EXPECT_NE(rec["offending_line"].get<std::string>().find("this is not the protocol"), std::string::npos) << rec;
+    }
+    if (id == "runner/babble") {
+      EXPECT_NE(rec["detail"].get<std::string>().find("longer than"), std::string::npos) << rec;
+    }
+    if (id == "runner/hang" && rec["chunking"] == "whole") {
+      EXPECT_NE(rec["detail"].get<std::string>().find("400 ms"), std::string::npos) << rec;
+    }
+  }
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_file(path("r.xml").c_str()));
+  const auto suites = doc.child("testsuites");
+  EXPECT_EQ(suites.attribute("tests").as_int(), 10);
+  EXPECT_EQ(suites.attribute("errors").as_int(), 5);  // crash, exit, hang, garbage, babble
+  EXPECT_EQ(suites.attribute("failures").as_int(), 0);
+  std::size_t error_elements = 0;
+  for (auto tc : suites.child("testsuite").children("testcase")) error_elements += tc.child("error") ? 1u : 0u;
+  EXPECT_EQ(error_elements, 5u);
+}
+
+TEST_F(Cli, AdapterThatDoesNotStartIsBadUsage) {
+  for (const char* mode : {"die", "bad-hello", "garbage"}) {
+    const auto r = run("run " + adapter(std::string("--start ") + mode) + " " + test_corpus + " --timeout 500");
+    EXPECT_EQ(r.exit_code, 2) << mode << r.output;
+    EXPECT_NE(r.output.find("did not start"), std::string::npos) << mode << r.output;
+  }
+  const auto r = run("run " + adapter("--start silent") + " " + test_corpus + " --timeout 300");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("300 ms"), std::string::npos) << r.output;
+  EXPECT_EQ(run("run --impl 'exec /no/such/adapter'").exit_code, 2);
+}
+
+TEST_F(Cli, WrongAdapterFailsWithReadableDiffs) {
+  const auto r = run("run " + adapter("--wrong") + " " + test_corpus + " --filter runner/plain --filter runner/no-event --filter 'runner/impl*'" +
+                     " --json " + quote(path("r.json")) + " --junit " + quote(path("r.xml")));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("- event type=\"message\" data=\"hello\""), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("+ event type=\"message\" data=\"hello!\""), std::string::npos) << r.output;
+  const auto report = json::parse(read(path("r.json")));
+  auto v = verdicts(report);
+  EXPECT_TRUE(all_are(v["runner/plain"], "FAIL"));
+  EXPECT_TRUE(all_are(v["runner/no-event"], "PASS"));
+  EXPECT_TRUE(all_are(v["runner/implementation-defined"], "FAIL"));
+  for (const auto& rec : report["results"]) {
+    if (rec["case"] == "runner/implementation-defined") {
+      EXPECT_EQ(rec["gate"], "implementation-defined");
+    }
+    if (rec["case"] == "runner/plain") {
+      EXPECT_EQ(rec["gate"], "new-failure");
+      EXPECT_EQ(rec["observed"][0]["data"], "hello!");
+    }
+  }
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_file(path("r.xml").c_str()));
+  EXPECT_EQ(doc.child("testsuites").attribute("tests").as_int(), 3);
+  EXPECT_EQ(doc.child("testsuites").attribute("failures").as_int(), 1);
+  EXPECT_EQ(doc.child("testsuites").attribute("skipped").as_int(), 1);  // the implementation-defined case
+
+  // Only an implementation-defined difference: the gate passes.
+  EXPECT_EQ(run("run " + adapter("--wrong") + " " + test_corpus + " --filter 'runner/impl*'").exit_code, 0);
+}
+
+TEST_F(Cli, MissingCapabilitiesSkip) {
+  const auto r = run("run " + adapter("--caps events,end") + " " + test_corpus + " --filter runner/retry-only --filter runner/plain --json " +
+                     quote(path("r.json")));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  auto v = verdicts(json::parse(read(path("r.json"))));
+  EXPECT_TRUE(all_are(v["runner/retry-only"], "SKIP"));
+  EXPECT_TRUE(all_are(v["runner/plain"], "PASS"));
+}
+
+TEST_F(Cli, BaselineRoundTripAndStaleEntries) {
+  const std::string wrong = adapter("--wrong") + " " + test_corpus + " --filter runner/plain --filter runner/no-event";
+  auto r = run("run " + wrong + " --write-baseline " + quote(path("base.txt")));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(read(path("base.txt")).find("runner/plain\n"), std::string::npos) << read(path("base.txt"));
+
+  // The written baseline makes the same run pass.
+  r = run("run " + wrong + " --expected-failures " + quote(path("base.txt")));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+
+  // A listed case that passes is stale: the gate fails (the correct reference passes runner/plain).
+  r = run("run " + test_corpus + " --filter runner/plain --expected-failures " + quote(path("base.txt")) + " --json " +
+          quote(path("r.json")));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("STALE"), std::string::npos) << r.output;
+  EXPECT_EQ(json::parse(read(path("r.json")))["gate"]["stale"].size(), 1u);
+
+  // A listed id that no longer exists is stale too; one filtered out is not judged.
+  write(path("gone.txt"), "runner/no-such-case\n");
+  EXPECT_EQ(run("run " + test_corpus + " --filter runner/plain --expected-failures " + quote(path("gone.txt"))).exit_code, 1);
+  write(path("other.txt"), "runner/no-event\n");
+  EXPECT_EQ(run("run " + wrong + " --filter runner/plain --expected-failures " + quote(path("base.txt"))).exit_code, 0);
+
+  // A new failure not in the baseline fails the gate.
+  write(path("partial.txt"), "runner/no-event whole\n");
+  EXPECT_EQ(run("run " + wrong + " --chunkings whole --expected-failures " + quote(path("partial.txt"))).exit_code, 1);
+}
+
+TEST_F(Cli, MatrixWritesMarkdownAndJson) {
+  const auto r = run("matrix --impl reference --impl " + quote(quote(SSE_TEST_ADAPTER_EXE) + " --wrong") +
+                     " --impl 'exec /no/such/adapter' " + test_corpus + " --chunkings whole --markdown " +
+                     quote(path("m.md")) + " --json " + quote(path("m.json")));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const std::string md = read(path("m.md"));
+  EXPECT_NE(md.find("| runner (10) |"), std::string::npos) << md;
+  EXPECT_NE(md.find("test-adapter 1.0"), std::string::npos) << md;
+  EXPECT_NE(md.find("`runner/plain`"), std::string::npos) << md;
+  EXPECT_NE(md.find("not available"), std::string::npos) << md;
+  const auto j = json::parse(read(path("m.json")));
+  ASSERT_EQ(j["implementations"].size(), 3u);
+  EXPECT_EQ(j["implementations"][0]["total"]["fail"], 0);
+  EXPECT_GT(j["implementations"][1]["total"]["fail"].get<int>(), 0);
+  EXPECT_EQ(j["implementations"][2]["available"], false);
+}
+
+TEST_F(Cli, NodeAdaptersSpeakTheProtocol) {
+  if (!fs::exists(fs::path(SSE_SOURCE_DIR) / "runner/adapters/node_modules") || std::system("node --version >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "node or runner/adapters/node_modules missing (npm ci --prefix runner/adapters)";
+  for (const char* name : {"eventsource-parser", "undici", "fetch-event-source"}) {
+    const auto r = run(std::string("run --impl ") + name + " --filter 'line-endings/lf-only' --json " + quote(path("r.json")));
+    EXPECT_EQ(r.exit_code, 0) << name << r.output;
+    const auto v = verdicts(json::parse(read(path("r.json"))));
+    EXPECT_TRUE(all_are(v.at("line-endings/lf-only"), "PASS")) << name;
+  }
+}
+
+}  // namespace
