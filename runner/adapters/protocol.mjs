@@ -15,15 +15,15 @@ export function packageVersion(name) {
   return JSON.parse(readFileSync(url, 'utf8')).version;
 }
 
-/** JSON text of a message. A retry value JSON cannot carry as an integer (a library that does not
- *  clamp, or parses leniently) is written as the integer literal of its value, so the runner shows
- *  it in a diff instead of rejecting the line. */
+/** JSON text of a message. A retry value JSON cannot carry exactly (a library that neither clamps
+ *  nor validates) is written as the integer literal of its value, and a non-finite or fractional one
+ *  as a string, so the runner shows it in a diff instead of rejecting the line (see ADAPTERS.md). */
 function encode(message) {
-  return JSON.stringify(message, (key, value) =>
-    key === 'ms' && typeof value === 'number' && Number.isFinite(value) && !Number.isSafeInteger(value) && value >= 0
-      ? `@@INT${BigInt(Math.trunc(value))}@@`
-      : value,
-  ).replace(/"@@INT(\d+)@@"/g, '$1');
+  return JSON.stringify(message, (key, value) => {
+    if (key !== 'ms' || typeof value !== 'number') return value;
+    if (!Number.isFinite(value) || !Number.isInteger(value)) return String(value);
+    return Number.isSafeInteger(value) ? value : `@@INT${BigInt(value)}@@`;
+  }).replace(/"@@INT(-?\d+)@@"/g, '$1');
 }
 
 export function serve({ name, version, capabilities, start }) {

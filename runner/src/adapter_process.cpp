@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
+
 namespace sse::runner {
 namespace {
 
@@ -64,7 +66,7 @@ adapter_implementation::adapter_implementation(adapter_options options) : option
   } catch (const std::runtime_error& e) {
     throw adapter_fault(outcome::crash, e.what(), {}, {});
   }
-  deadline_ = clock_type::now() + options_.timeout;
+  case_deadline_ = clock_type::time_point::max();
   const std::string line = receive("its hello");
   try {
     identity_ = parse_hello(line);
@@ -91,24 +93,34 @@ void adapter_implementation::fail(outcome kind, const std::string& message, cons
   throw adapter_fault(kind, text, shorten(line), process_->stderr_tail());
 }
 
+clock_type::time_point adapter_implementation::exchange_deadline() {
+  const auto answer_deadline = clock_type::now() + options_.timeout;
+  case_deadline_binding_ = case_deadline_ < answer_deadline;
+  return case_deadline_binding_ ? case_deadline_ : answer_deadline;
+}
+
+std::string adapter_implementation::timeout_reason() const {
+  if (case_deadline_binding_)
+    return "the case took longer than its " + std::to_string(options_.case_timeout.count()) + " ms in total";
+  return "no progress within " + std::to_string(options_.timeout.count()) + " ms";
+}
+
 void adapter_implementation::send(const std::string& message) {
-  switch (process_->write_all(message + "\n", deadline_)) {
+  switch (process_->write_all(message + "\n", exchange_deadline())) {
     case io_failure::none: return;
     case io_failure::timed_out:
-      fail(outcome::timeout, "timed out after " + std::to_string(options_.timeout.count()) +
-                                 " ms writing to the adapter (it stopped reading stdin)");
+      fail(outcome::timeout, timeout_reason() + " writing to the adapter (it stopped reading stdin)");
     default: fail(outcome::crash, "the adapter closed its stdin");
   }
 }
 
 std::string adapter_implementation::receive(const char* waiting_for) {
   std::string line;
-  switch (process_->read_line(line, deadline_)) {
+  switch (process_->read_line(line, exchange_deadline())) {
     case io_failure::none: return line;
     case io_failure::timed_out: {
       const std::string partial = process_->pending_stdout();
-      fail(outcome::timeout,
-           "no answer within " + std::to_string(options_.timeout.count()) + " ms while waiting for " + waiting_for, partial);
+      fail(outcome::timeout, timeout_reason() + " while waiting for " + waiting_for, partial);
     }
     case io_failure::line_too_long:
       fail(outcome::protocol_error,
@@ -121,7 +133,8 @@ std::string adapter_implementation::receive(const char* waiting_for) {
 }
 
 void adapter_implementation::begin(std::string_view initial_last_event_id) {
-  deadline_ = clock_type::now() + options_.timeout;
+  case_deadline_ = clock_type::now() + options_.case_timeout;
+  notes_.clear();
   json message = {{"type", "reset"}, {"last_event_id", std::string(initial_last_event_id)}};
   send(message.dump(-1, ' ', false, json::error_handler_t::replace));
   const std::string line = receive("'ready' after reset");
@@ -141,9 +154,28 @@ observation_log adapter_implementation::receive_observations(const char* waiting
   const auto it = reply.find("observations");
   if (it == reply.end() || !it->is_array())
     fail(outcome::protocol_error, "key 'observations': expected an array of observations", line);
+  // A retry value outside the observation model (an integer in 0..2^53-1) is what a library that
+  // neither clamps nor validates really computes (negative, 1e+30, Infinity). It is a wrong log, not
+  // a protocol error: it is compared as ms = 2^64-1, which no expected log holds, and noted.
+  json observations = *it;
+  std::vector<std::size_t> out_of_model;
+  for (std::size_t i = 0; i < observations.size(); ++i) {
+    json& o = observations[i];
+    if (!o.is_object() || o.value("kind", json()) != "retry" || !o.contains("ms")) continue;
+    const json& ms = o["ms"];
+    if (ms.is_number_unsigned() && ms.get<std::uint64_t>() <= max_reconnection_time_ms) continue;
+    if (!ms.is_number() && !ms.is_string() && !ms.is_null())
+      fail(outcome::protocol_error, "key 'observations[" + std::to_string(i) + "].ms': expected a number", line);
+    notes_.push_back("the adapter reported retry ms=" + (ms.is_null() ? std::string("null") : ms.dump()) +
+                     ", outside the observation model (an integer from 0 to 9007199254740991); it is compared as "
+                     "ms=18446744073709551615");
+    o["ms"] = 0;
+    out_of_model.push_back(i);
+  }
   std::string error;
-  auto log = conformance::log_from_json(it->dump(), &error);
+  auto log = conformance::log_from_json(observations.dump(), &error);
   if (!log) fail(outcome::protocol_error, "key 'observations': " + error, line);
+  for (const std::size_t i : out_of_model) (*log)[i].ms = std::numeric_limits<std::uint64_t>::max();
   return std::move(*log);
 }
 

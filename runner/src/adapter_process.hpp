@@ -16,6 +16,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace sse::runner {
 
@@ -39,7 +40,8 @@ struct adapter_identity {
 
 struct adapter_options {
   std::string command;  ///< Run with /bin/sh -c.
-  std::chrono::milliseconds timeout{5000};  ///< Per case (and chunking), and for the start-up hello.
+  std::chrono::milliseconds timeout{5000};        ///< Longest wait for any one answer (the hello included).
+  std::chrono::milliseconds case_timeout{60000};  ///< Longest one case under one chunking may take.
   std::size_t max_line_bytes = 64u << 20;   ///< Longest protocol line accepted from the adapter.
 };
 
@@ -55,6 +57,8 @@ public:
   [[nodiscard]] conformance::capabilities caps() const override { return identity_.caps; }
 
   [[nodiscard]] const adapter_identity& identity() const noexcept { return identity_; }
+  /// Remarks about the current case's observations (values outside the observation model).
+  [[nodiscard]] const std::vector<std::string>& notes() const noexcept { return notes_; }
 
 private:
   void send(const std::string& message);
@@ -65,7 +69,12 @@ private:
   adapter_options options_;
   std::unique_ptr<child_process> process_;
   adapter_identity identity_;
-  clock_type::time_point deadline_;
+  /// The deadline of the next exchange: `timeout` from now, but never past the case's deadline.
+  [[nodiscard]] clock_type::time_point exchange_deadline();
+  [[nodiscard]] std::string timeout_reason() const;
+  clock_type::time_point case_deadline_ = clock_type::time_point::max();
+  bool case_deadline_binding_ = false;
+  std::vector<std::string> notes_;
 };
 
 /// Parses a hello line (exposed for tests). Throws adapter_fault(protocol_error) when invalid.

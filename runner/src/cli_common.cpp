@@ -74,7 +74,14 @@ void add_execution_options(CLI::App& command, execution_options& options) {
   command.add_option("--seed", options.seed, "Seed of the random chunkings (same seed, same chunkings)")
       ->capture_default_str();
   command.add_option("-j,--jobs", options.jobs, "Parallel jobs (one adapter process each). Default: hardware threads");
-  command.add_option("--timeout", options.timeout_ms, "Adapter timeout per case and chunking, in milliseconds")
+  command
+      .add_option("--timeout", options.timeout_ms,
+                  "Adapters: the longest wait for any one answer (a hang is a TIMEOUT after this), in ms")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  command
+      .add_option("--case-timeout", options.case_timeout_ms,
+                  "Adapters: the longest one case under one chunking may take in total, in ms")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   command
@@ -147,6 +154,7 @@ opened_implementation open_implementation(const std::string& spec, const executi
   adapter_options adapter;
   adapter.command = command;
   adapter.timeout = std::chrono::milliseconds(options.timeout_ms);
+  adapter.case_timeout = std::chrono::milliseconds(options.case_timeout_ms);
   adapter.max_line_bytes = options.max_line_bytes;
   // The first process answers the hello (name, version, capabilities) and serves the first job.
   auto first = std::make_unique<adapter_implementation>(adapter);

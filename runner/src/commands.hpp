@@ -62,7 +62,8 @@ struct execution_options {
   unsigned random_variants = 4;
   std::uint64_t seed = 0x5EE5EE5EULL;
   unsigned jobs = 0;          ///< 0: the number of hardware threads.
-  unsigned timeout_ms = 5000; ///< Per case and chunking, for adapters.
+  unsigned timeout_ms = 5000;        ///< Adapters: longest wait for any one answer.
+  unsigned case_timeout_ms = 60000;  ///< Adapters: longest one case under one chunking may take.
   std::size_t max_line_bytes = 64u << 20;
 };
 void add_execution_options(CLI::App& command, execution_options& options);

@@ -107,6 +107,8 @@ public:
         }
         r.diff = std::move(result.diff);
         r.observed = std::move(result.observed);
+        if (const auto* adapter = dynamic_cast<const adapter_implementation*>(impl_.get()))
+          for (const auto& note : adapter->notes()) r.detail += (r.detail.empty() ? "" : "\n") + note;
       } catch (const adapter_fault& f) {
         fill_fault(r, f);
         impl_.reset();  // A fresh process for what follows.
