@@ -218,6 +218,20 @@ TEST_F(Cli, FaultyAdapterIsReportedCaseByCaseAndTheRunGoesOn) {
   EXPECT_EQ(error_elements, 5u);
 }
 
+TEST_F(Cli, SlowAdaptersMeetBothTimeouts) {
+  // 13 chunks of 40 ms: each answer is in time, but the case exceeds its 200 ms budget.
+  auto r = run("run " + adapter("--delay 40") + " " + test_corpus +
+               " --filter runner/plain --chunkings bytewise --timeout 2000 --case-timeout 200 --json " + quote(path("r.json")));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  auto rec = json::parse(read(path("r.json")))["results"][0];
+  EXPECT_EQ(rec["verdict"], "TIMEOUT");
+  EXPECT_NE(rec["detail"].get<std::string>().find("200 ms in total"), std::string::npos) << rec;
+  // Within the budget, a slow adapter passes.
+  r = run("run " + adapter("--delay 10") + " " + test_corpus +
+          " --filter runner/plain --chunkings bytewise --timeout 2000 --case-timeout 5000");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
 TEST_F(Cli, AdapterThatDoesNotStartIsBadUsage) {
   for (const char* mode : {"die", "bad-hello", "garbage"}) {
     const auto r = run("run " + adapter(std::string("--start ") + mode) + " " + test_corpus + " --timeout 500");

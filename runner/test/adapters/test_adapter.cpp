@@ -8,6 +8,7 @@
 //                   BABBLE   writes bytes without end and never a newline
 //                   EXIT     exits with status 7
 //   --wrong       appends "!" to the data of every event (a wrong log, not a fault)
+//   --delay MS    sleeps MS milliseconds before answering each chunk (slow, but not hung)
 //   --caps LIST   declares only these capabilities (comma-separated), e.g. events,end
 //   --start MODE  misbehaves before the hello: die (exit 5), silent (no hello), bad-hello, garbage
 #include <sse/conformance/conformance.hpp>
@@ -19,6 +20,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <chrono>
 #include <thread>
 #include <unistd.h>
 
@@ -69,12 +71,14 @@ int main(int argc, char** argv) {
   bool wrong = false;
   std::string caps_list = "events,last_event_id_commits,retry,comments,end";
   std::string start_mode;
+  int delay_ms = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--faults") faults = true;
     else if (arg == "--wrong") wrong = true;
     else if (arg == "--caps" && i + 1 < argc) caps_list = argv[++i];
     else if (arg == "--start" && i + 1 < argc) start_mode = argv[++i];
+    else if (arg == "--delay" && i + 1 < argc) delay_ms = std::atoi(argv[++i]);
   }
   if (start_mode == "die") {
     std::cerr << "test adapter: failing at start on purpose\n";
@@ -127,6 +131,7 @@ int main(int argc, char** argv) {
       const std::string bytes = base64_decode(message.at("data"));
       stream += bytes;
       misbehave();
+      if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
       reply(impl->feed(bytes));
     } else if (type == "end") {
       reply(impl->finish());
