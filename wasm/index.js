@@ -5,8 +5,8 @@
 // How a feed travels (src/bindings.cpp documents the C side): the chunk is copied into the parser's
 // input buffer in WebAssembly memory (TextEncoder.encodeInto for strings), ONE call parses it, and the
 // observations come back as a UTF-8 text buffer plus uint32 records giving each string's UTF-16
-// length; one TextDecoder.decode() per feed turns the text into a JS string and the fields are
-// substrings of it.
+// length; one TextDecoder.decode() per feed (a plain copy when the text is ASCII, in Node) turns the
+// text into a JS string and the fields are substrings of it.
 import createSseReferenceModule from './dist/sse_reference.js';
 
 const wasmUrl = new URL('./dist/sse_reference.wasm', import.meta.url);
@@ -40,6 +40,15 @@ const M = await new Promise((resolve, reject) => {
 });
 
 const encoder = new TextEncoder();
+// In Node, a text that is all ASCII (bindings.cpp reports it) becomes a string through
+// Buffer#latin1Slice, a plain copy, faster than TextDecoder's UTF-8 validation; elsewhere TextDecoder.
+const NodeBuffer = typeof Buffer === 'function' && typeof Buffer.prototype.latin1Slice === 'function' ? Buffer : null;
+let heapBuffer = null; // a Buffer over the WebAssembly memory (remade when the memory grows)
+function asciiText(ptr, len) {
+  const memory = M.HEAPU8.buffer;
+  if (heapBuffer === null || heapBuffer.buffer !== memory) heapBuffer = NodeBuffer.from(memory);
+  return heapBuffer.latin1Slice(ptr, ptr + len);
+}
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 const NO_TEXT = 0xffffffff; // bindings.cpp: a string JS has already ("message", the last event ID)
@@ -248,7 +257,8 @@ export class Parser {
       const H32 = M.HEAPU32;
       const textPtr = H32[h + 2];
       const textLen = H32[h + 3];
-      const text = textLen === 0 ? '' : decoder.decode(M.HEAPU8.subarray(textPtr, textPtr + textLen));
+      const text = textLen === 0 ? '' : NodeBuffer !== null && H32[h + 7] === 1 ? asciiText(textPtr, textLen)
+        : decoder.decode(M.HEAPU8.subarray(textPtr, textPtr + textLen));
       let r = H32[h] >>> 2;
       const end = r + words;
       let pos = 0;

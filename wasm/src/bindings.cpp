@@ -106,6 +106,15 @@ private:
   std::size_t cap_ = 0;
 };
 
+/// type == "message", without a call to memcmp (WebAssembly has no inline expansion of it).
+bool is_message(std::string_view type) noexcept {
+  if (type.size() != 7) return false;
+  std::uint32_t a, b;
+  std::memcpy(&a, type.data(), 4);
+  std::memcpy(&b, type.data() + 3, 4);
+  return a == 0x7373656DU && b == 0x65676173U;  // "mess", "sage" (little-endian)
+}
+
 std::uint32_t address(const void* p) noexcept { return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(p)); }
 
 /// The part of a parser's state that JS reads directly (HEAPU32[header >> 2 + i]).
@@ -117,8 +126,9 @@ struct parser_header {
   std::uint32_t input_ptr = 0;    // [4] where JS writes the next chunk
   std::uint32_t input_cap = 0;    // [5] its capacity in bytes
   std::uint32_t error = 0;        // [6] sse::parse_error (sticky until reset)
+  std::uint32_t ascii = 0;        // [7] 1 when the text is all ASCII
 };
-static_assert(sizeof(parser_header) == 7 * 4);
+static_assert(sizeof(parser_header) == 8 * 4);
 
 /// A parser, its input buffer and the buffers its observations are written to.
 class parser_state final : public sse::parser_handler {
@@ -173,7 +183,7 @@ public:
   void on_event(const sse::event_view& e) override {
     std::uint32_t* r = records_.extend(4);
     r[0] = static_cast<std::uint32_t>(record_kind::event);
-    r[1] = e.type == "message" ? no_text : string(e.type);
+    r[1] = is_message(e.type) ? no_text : string(e.type);
     r[2] = string(e.data);
     r[3] = id(e.last_event_id);
   }
@@ -202,7 +212,8 @@ private:
   /// Turns the byte lengths of the records into UTF-16 lengths, when the text is not all ASCII.
   void utf16_lengths() {
     const auto* text = reinterpret_cast<const unsigned char*>(text_.data());
-    if (sse::detail::find_non_ascii(text, text + text_.size()) == text + text_.size()) return;
+    header.ascii = sse::detail::find_non_ascii(text, text + text_.size()) == text + text_.size() ? 1 : 0;
+    if (header.ascii != 0) return;
     std::uint32_t* r = records_.data();
     std::uint32_t* const end = r + records_.size();
     const auto convert = [&text](std::uint32_t& length) {
