@@ -21,3 +21,7 @@ set_property(SOURCE ${CMAKE_CURRENT_LIST_DIR}/src/http_server.cpp TARGET_DIRECTO
   COMPILE_DEFINITIONS
   SSE_PAGE_DIR="${sse_browser_source_root}/wasm/page"
   SSE_WASM_PACKAGE_DIR="${sse_browser_source_root}/wasm")
+
+if(SSE_BUILD_TESTS)
+  add_subdirectory(${CMAKE_CURRENT_LIST_DIR}/test/browser ${CMAKE_CURRENT_BINARY_DIR}/test/browser)
+endif()
