@@ -130,7 +130,7 @@ browser_launch::browser_launch(const browser_launch_options& options) {
       break;
     case browser_engine::webkit:
       // A fresh HOME keeps MiniBrowser's caches, cookies and settings out of the user's.
-      cmd = "HOME=" + shell_quote(profile) + " XDG_CONFIG_HOME=" + shell_quote(profile + "/config") +
+      cmd = "env HOME=" + shell_quote(profile) + " XDG_CONFIG_HOME=" + shell_quote(profile + "/config") +
             " XDG_DATA_HOME=" + shell_quote(profile + "/data") + " XDG_CACHE_HOME=" + shell_quote(profile + "/cache") +
             " " + shell_quote(xvfb) + " -a -s '-screen 0 1280x1000x24' " + shell_quote(binary) + " " +
             shell_quote(options.url);

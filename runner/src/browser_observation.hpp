@@ -8,7 +8,8 @@
 //
 // The browser model (runner/BROWSERS.md):
 //  1. First response on the case's URL (the "priming" response, not part of the case): `retry: 1`
-//     and, when the case has an initial last event ID, `id: <it>`, then a blank line. It makes the
+//     and, when the case has an initial last event ID, `id: <it>` with an event of a type nobody
+//     listens for (so every browser commits the id), then a blank line. It makes the
 //     browser reconnect at once instead of after its default reconnection time (3-5 s), and it gives
 //     the case's stream the last event ID string it starts from (gap G1).
 //  2. Second response: the case's bytes, exactly, in its chunking, each chunk flushed on its own.
@@ -43,11 +44,15 @@ struct engine_profile {
 };
 [[nodiscard]] engine_profile profile_for(browser_engine e) noexcept;
 
+/// The type of the event the priming response fires when it sets an initial last event ID.
+inline constexpr std::string_view priming_event_type = "sse-conformance-priming";
 /// The reconnection time the priming response sets (ms).
 inline constexpr std::uint64_t priming_retry_ms = 1;
 /// The longest the page waits for the final reconnection after the case's stream has ended (ms).
 /// A case whose reconnection time is longer cannot show its `end`; that is said in its note.
-inline constexpr std::uint64_t reconnect_wait_cap_ms = 4000;
+inline constexpr std::uint64_t reconnect_wait_cap_ms = 5000;
+/// A reconnection may come at least this much after the reconnection time (load, timers).
+inline constexpr std::uint64_t reconnect_late_tolerance_ms = 1000;
 /// How much longer than the expected reconnection time the page waits, to see a late browser's delay.
 inline constexpr std::uint64_t reconnect_extra_wait_ms = 3500;
 /// A reconnection may come this much before the reconnection time (timer and clock granularity).
@@ -64,7 +69,7 @@ struct reconnect_expectation {
   bool retry_checked = false;     ///< The case sets `retry`, so the delay is compared.
   std::uint64_t expected_ms = 0;  ///< The reconnection time after the stream, per the reference.
   std::uint64_t effective_ms = 0; ///< max(expected, engine floor).
-  std::uint64_t late_ms = 0;      ///< Latest acceptable delay: effective + max(400, effective / 4).
+  std::uint64_t late_ms = 0;      ///< Latest acceptable delay: effective + max(1000, effective / 2).
   std::uint64_t wait_ms = 0;      ///< How long the page waits for the reconnection (capped).
   bool end_observable = true;     ///< false when the latest acceptable reconnection is past the cap.
 };

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <set>
 #include <sstream>
 
 namespace sse::runner {
@@ -107,11 +108,12 @@ int browser_command(const browser_command_options& o) {
 
   const std::size_t total = selected.cases.size();
   std::mutex print_mutex;
-  std::size_t done = 0;
+  std::set<std::string> reported;
   if (o.progress)
-    server.on_result([&](const std::string&, const browser_case_record&) {
+    server.on_result([&](const std::string&, const browser_case_record& r) {
       std::lock_guard lock(print_mutex);
-      std::cerr << "\r" << ++done << "/" << total << " cases" << std::flush;
+      reported.insert(r.case_id);
+      std::cerr << "\r" << reported.size() << "/" << total << " cases" << std::flush;
     });
 
   const std::string run = run_token();

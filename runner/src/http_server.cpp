@@ -172,7 +172,7 @@ void page_server::state::handle_stream(const httplib::Request& req, httplib::Res
       source.bytes = c->bytes;
       if (c->has_pinned_chunks) source.splits = c->pinned_splits;
       source.initial_last_event_id = c->initial_last_event_id;
-      key = run + "\n" + case_id;
+      key = run + "\n" + case_id + "\n" + req.get_param_value("attempt");
     }
   }
   unsigned delay = options.chunk_delay_ms;
@@ -261,18 +261,28 @@ void page_server::state::handle_result(const httplib::Request& req, httplib::Res
     if (!e.empty()) seen.page_error += (seen.page_error.empty() ? "" : "; ") + e;
   }
   const std::string engine = body.value("engine", "other");
+  int attempt = 1;
+  if (body.contains("attempt") && body["attempt"].is_number_integer()) attempt = body["attempt"].get<int>();
   browser_case_record record;
   record.case_id = case_id;
   record.elapsed_ms = body.value("elapsed_ms", 0.0);
   std::function<void(const std::string&, const browser_case_record&)> callback;
   {
     std::lock_guard lock(mutex);
-    auto it = streams.find(run + "\n" + case_id);
+    auto it = streams.find(run + "\n" + case_id + "\n" + std::to_string(attempt));
+    if (it == streams.end()) it = streams.find(run + "\n" + case_id + "\n");  // a page that sends no attempt
     if (it != streams.end()) {
       seen.stream_served = it->second.case_served;
       seen.reconnect = it->second.reconnect;
     }
     record.verdict = judge_browser_case(*c, seen, profile_for(engine_param(engine)));
+    if (attempt > 1) {
+      const auto previous = runs[run].results.find(case_id);
+      std::string first = "second attempt (the page retries a late reconnection once)";
+      if (previous != runs[run].results.end() && !previous->second.verdict.note.empty())
+        first += "; first attempt: " + previous->second.verdict.note;
+      record.verdict.note = record.verdict.note.empty() ? first : record.verdict.note + "; " + first;
+    }
     auto& r = runs[run];
     r.run_id = run;
     if (r.engine.empty()) r.engine = engine;

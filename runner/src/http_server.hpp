@@ -9,10 +9,12 @@
 //   GET  /                       the page (wasm/page/index.html); other files of wasm/page/ likewise
 //   GET  /wasm/...               the WASM package (its build output folder)
 //   GET  /api/cases?engine=E     the corpus: bytes, pinned splits, expected log, wait times for E
-//   GET  /stream?run=R&case=ID   a case's event stream (see browser_observation.hpp for the
-//                                three requests: priming, the case's bytes, the reconnection -> 204)
+//   GET  /stream?run=R&case=ID&attempt=N
+//                                a case's event stream (see browser_observation.hpp for the three
+//                                requests: priming, the case's bytes, the reconnection -> 204)
 //   GET  /stream?run=R&play=T    the same for a playground stream
-//   POST /api/result             {run, case, engine, events, timed_out, error} -> the verdict
+//   POST /api/result             {run, case, attempt, engine, events, timed_out, error} -> the verdict
+//                                (a later attempt's verdict replaces the earlier one)
 //   POST /api/done               {run, engine, user_agent, elapsed_ms}: the page finished a run
 //   POST /api/playground         body = the stream's bytes -> {token, reference}
 //   GET  /api/playground?token=T what the server saw of the playground stream's reconnection

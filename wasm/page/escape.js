@@ -4,6 +4,10 @@
 // The page uses the WASM package's escape_bytes when it is loaded (see reference.js), and these
 // functions only before that or without it.
 
+let packageEscape = null;
+/** Uses the WASM package's escapeBytes (conformance::escape_bytes itself) from now on. */
+export function useEscaper(fn) { packageEscape = fn; }
+
 const INVISIBLE = new Set([0x85, 0xa0, 0xad, 0x034f, 0x061c, 0x115f, 0x1160, 0x180e, 0xfeff, 0xfffd, 0xfffc]);
 
 function invisible(cp) {
@@ -30,6 +34,7 @@ function escapeCodePoint(cp) {
 
 /** A JS string (as an EventSource gives it) escaped for people. */
 export function escapeString(s) {
+  if (packageEscape) return packageEscape(s);
   let out = '';
   for (const ch of s) {
     const e = escapeCodePoint(ch.codePointAt(0));
@@ -59,6 +64,21 @@ function decodeAt(bytes, i) {
 
 /** Bytes escaped for people, as a list of [text, isEscape] runs (so the page can colour escapes). */
 export function escapeBytesRuns(bytes) {
+  if (packageEscape) {
+    // Split the package's text into plain runs and escapes; an escaped LF also breaks the line.
+    const runs = [];
+    const text = packageEscape(bytes);
+    const re = /\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4,6}|[rnt0\\"])/g;
+    let last = 0, m;
+    while ((m = re.exec(text))) {
+      if (m.index > last) runs.push([text.slice(last, m.index), false]);
+      runs.push([m[0], true]);
+      if (m[0] === '\\n') runs.push(['\n', false]);
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) runs.push([text.slice(last), false]);
+    return runs;
+  }
   const runs = [];
   let plain = '';
   for (let i = 0; i < bytes.length;) {
