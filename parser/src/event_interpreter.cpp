@@ -2,6 +2,7 @@
 // https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
 #include <sse/event_interpreter.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -27,7 +28,6 @@ void event_interpreter::clear_line() noexcept {
   kind_ = line_kind::name;
   line_bytes_ = 0;
   name_.clear();
-  name_overflow_ = false;
   value_started_ = false;
   value_.clear();
   id_has_nul_ = false;
@@ -51,22 +51,21 @@ void event_interpreter::on_fragment(std::string_view text) {
       text.remove_prefix(1);
     } else {
       // "If the line contains a U+003A COLON character (:)": the field name is the characters before
-      // the first colon, the value the characters after it (R13).
-      const void* colon = std::memchr(text.data(), ':', text.size());
-      if (colon == nullptr) {
-        if (!name_overflow_) {
-          if (name_.size() + text.size() > longest_field_name) {
-            name_overflow_ = true;  // no known field has so long a name: the line will be ignored
-          } else {
-            name_.append(text);
-          }
+      // the first colon, the value the characters after it (R13). Only a colon within the first
+      // longest_field_name + 1 bytes of the name can end a known name, so only those are scanned:
+      // a longer name makes the whole line an ignored field, whatever follows.
+      const std::size_t scan = std::min(text.size(), longest_field_name + 1 - name_.size());
+      std::size_t name_len = 0;
+      while (name_len < scan && text[name_len] != ':') ++name_len;
+      if (name_len == scan) {
+        if (name_.size() + scan > longest_field_name) {
+          kind_ = line_kind::unknown;  // "Otherwise: the field is ignored" (R17)
+        } else {
+          name_.append(text);  // no colon yet: the name may go on in the next fragment
         }
         return;
       }
-      const auto name_len = static_cast<std::size_t>(static_cast<const char*>(colon) - text.data());
-      if (name_overflow_ || name_.size() + name_len > longest_field_name) {
-        kind_ = line_kind::unknown;
-      } else if (name_.empty()) {
+      if (name_.empty()) {
         begin_value(text.substr(0, name_len));
       } else {
         name_.append(text.substr(0, name_len));
@@ -79,17 +78,15 @@ void event_interpreter::on_fragment(std::string_view text) {
 }
 
 void event_interpreter::begin_value(std::string_view name) {
-  // "The field name is compared literally, with no case folding performed" (R16).
-  if (name == "data") {
-    kind_ = line_kind::data;
-  } else if (name == "event") {
-    kind_ = line_kind::event;
-  } else if (name == "id") {
-    kind_ = line_kind::id;
-  } else if (name == "retry") {
-    kind_ = line_kind::retry;
-  } else {
-    kind_ = line_kind::unknown;  // "Otherwise: the field is ignored" (R17)
+  // "The field name is compared literally, with no case folding performed" (R16). Dispatching on the
+  // length first keeps this to one short comparison (memcmp is an out-of-line call in WebAssembly).
+  switch (name.size()) {
+    case 2: kind_ = name == "id" ? line_kind::id : line_kind::unknown; return;
+    case 4: kind_ = name == "data" ? line_kind::data : line_kind::unknown; return;
+    case 5:
+      kind_ = name == "event" ? line_kind::event : name == "retry" ? line_kind::retry : line_kind::unknown;
+      return;
+    default: kind_ = line_kind::unknown; return;  // "Otherwise: the field is ignored" (R17)
   }
 }
 
@@ -145,7 +142,6 @@ void event_interpreter::consume_value(std::string_view value) {
 void event_interpreter::end_field_without_colon() {
   // "Otherwise, the string is not empty but does not contain a U+003A COLON character (:)": process
   // the field using the whole line as the field name and the empty string as the value (R15).
-  if (name_overflow_) return;
   begin_value(name_);
 }
 

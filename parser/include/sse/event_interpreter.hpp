@@ -64,8 +64,7 @@ private:
   // The current line.
   line_kind kind_ = line_kind::name;
   std::size_t line_bytes_ = 0;     // bytes of the line so far
-  std::string name_;               // the field name while no ':' has been seen (at most 6 bytes kept)
-  bool name_overflow_ = false;     // the name is longer than any known field name
+  std::string name_;               // the field name while no ':' has been seen (at most 5 bytes)
   bool value_started_ = false;     // the first value byte has been seen (the one-space rule is done)
   std::string value_;              // `event`, `id` or comment value being read
   bool id_has_nul_ = false;
