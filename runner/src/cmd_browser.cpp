@@ -5,6 +5,7 @@
 #include "http_server.hpp"
 #include "report.hpp"
 
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <iomanip>
@@ -76,6 +77,24 @@ std::string engine_version(const std::string& user_agent, browser_engine e) {
   const auto start = at + std::char_traits<char>::length(marker);
   const auto end = user_agent.find(' ', start);
   return user_agent.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+/// The installed package's version (Debian), e.g. "156.0.8078.79-1~deb12u1" -> "156.0.8078.79";
+/// empty when dpkg-query does not know it (another distribution, --browser-binary).
+std::string package_version(browser_engine e) {
+  const char* package = e == browser_engine::chromium  ? "chromium"
+                        : e == browser_engine::firefox ? "firefox-esr"
+                                                       : "libwebkit2gtk-4.1-0";
+  const std::string command = std::string("dpkg-query -W -f='${Version}' ") + package + " 2>/dev/null";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return {};
+  char buffer[128] = "";
+  const std::size_t n = std::fread(buffer, 1, sizeof buffer - 1, pipe);
+  ::pclose(pipe);
+  std::string version(buffer, n);
+  if (const auto dash = version.find('-'); dash != std::string::npos) version.resize(dash);
+  if (const auto colon = version.find(':'); colon != std::string::npos) version.erase(0, colon + 1);
+  return version;
 }
 
 run_record to_record(const conf::test_case& c, const browser_case_record* r) {
@@ -185,7 +204,8 @@ engine_run run_engine(const browser_command_options& o, browser_engine engine_va
 
   implementation_info info;
   info.name = std::string(to_string(*engine)) + " (EventSource)";
-  info.version = engine_version(result.user_agent, *engine);
+  info.version = o.binary.empty() ? package_version(*engine) : std::string();
+  if (info.version.empty()) info.version = engine_version(result.user_agent, *engine);
   info.command = browser->command();
   info.caps = browser_capabilities();
 
@@ -247,7 +267,7 @@ std::string cell(const area_counts& a) {
 }
 
 std::string engine_title(const engine_run& r) {
-  static const char* names[] = {"Chromium", "Firefox", "WebKit", "other"};
+  static const char* names[] = {"Chromium", "Firefox ESR", "WebKitGTK", "other"};
   return std::string(names[static_cast<int>(r.engine)]) + (r.info.version.empty() ? "" : " " + r.info.version);
 }
 
