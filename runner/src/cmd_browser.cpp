@@ -187,9 +187,11 @@ engine_run run_engine(const browser_command_options& o, browser_engine engine_va
   const std::string ended = browser->stop();
   server.stop();
   if (o.progress) std::cerr << '\n';
-  if (died && result.results.empty()) {
-    throw usage_error("the browser exited before the page reported anything (" + *died + ")\n  command: " +
-                      browser->command() + "\n  its log:\n" + browser->log_tail());
+  if (result.results.empty()) {
+    // Nothing to judge: the browser or the page did not work at all (exit 2, not a verdict).
+    const std::string why = died ? "the browser exited before the page reported anything (" + *died + ")"
+                                 : "the page reported nothing within " + std::to_string(o.timeout_s) + " s";
+    throw usage_error(why + "\n  command: " + browser->command() + "\n  its log:\n" + browser->log_tail());
   }
   if (timed_out)
     std::cout << "The page did not finish within " << o.timeout_s << " s (" << result.results.size() << "/" << total
