@@ -19,10 +19,7 @@ function detectEngine(ua) {
   let m;
   if ((m = /Firefox\/([\d.]+)/.exec(ua))) return { id: 'firefox', label: `Firefox ${m[1]}` };
   if ((m = /(?:Chromium|Chrome)\/([\d.]+)/.exec(ua))) return { id: 'chromium', label: `Chromium ${m[1]}` };
-  if (/AppleWebKit/.test(ua)) {
-    m = /Version\/([\d.]+)/.exec(ua);
-    return { id: 'webkit', label: `WebKit${m ? ' ' + m[1] : ''}` };
-  }
+  if ((m = /AppleWebKit\/([\d.]+)/.exec(ua))) return { id: 'webkit', label: `WebKit ${m[1]}` };
   return { id: 'other', label: 'unknown browser' };
 }
 const engine = detectEngine(navigator.userAgent);
