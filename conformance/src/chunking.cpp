@@ -1,6 +1,6 @@
 // chunking.cpp: the ways a body is cut into chunks. Streaming bugs live at chunk boundaries (a CR
 // that ends one chunk, a BOM or a code point split in two), so every case runs under many cuts.
-#include "utf8_scan.hpp"
+#include <sse/utf8.hpp>
 
 #include <sse/conformance/conformance.hpp>
 
@@ -106,7 +106,7 @@ void add_boundaries(const test_case& c, std::vector<chunking>& out) {
     std::size_t end = i;
     bool well_formed = true;
     while (end < n && static_cast<unsigned char>(b[end]) >= 0x80) {
-      const detail::utf8_sequence s = detail::scan_utf8(b, end);
+      const utf8::code_point_at s = utf8::scan(b, end);
       well_formed = well_formed && s.length != 0;
       end += s.length == 0 ? 1 : s.length;
     }

@@ -1,5 +1,5 @@
 // escape.cpp: bytes shown to people, with every invisible difference made visible.
-#include "utf8_scan.hpp"
+#include <sse/utf8.hpp>
 
 #include <sse/conformance/conformance.hpp>
 
@@ -47,7 +47,7 @@ std::string escape_bytes(std::string_view bytes) {
   out.reserve(bytes.size() + bytes.size() / 4);
   for (std::size_t i = 0; i < bytes.size();) {
     const auto byte = static_cast<unsigned char>(bytes[i]);
-    const detail::utf8_sequence s = detail::scan_utf8(bytes, i);
+    const utf8::code_point_at s = utf8::scan(bytes, i);
     if (s.length == 0) {  // not part of a well-formed sequence: each such byte on its own
       out += "\\x";
       append_hex(out, byte, 2);

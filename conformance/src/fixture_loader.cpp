@@ -3,7 +3,7 @@
 // Every diagnostic names the file, the case (id, or #index) and the key path, and says what was
 // expected and what was found. Nothing here throws for bad input.
 #include "json_model.hpp"
-#include "utf8_scan.hpp"
+#include <sse/utf8.hpp>
 
 #include <sse/conformance/conformance.hpp>
 
@@ -38,19 +38,16 @@ bool is_hyphenated_words(std::string_view s) {
   return true;
 }
 
-/// `<prefix><n>` with n a decimal number from 1 to max (no leading zero); max 0 = unbounded.
-bool is_numbered_id(std::string_view s, char prefix, unsigned max) {
-  if (s.size() < 2 || s.front() != prefix || s[1] == '0' || s.size() > 7) return false;
-  unsigned n = 0;
-  for (char c : s.substr(1)) {
-    if (c < '0' || c > '9') return false;
-    n = n * 10 + static_cast<unsigned>(c - '0');
-  }
-  return max == 0 || n <= max;
-}
+/// Rule and gap ids are those of fixtures/rules.json.
+bool is_rule_id(std::string_view s) { return bundled_rules().rule(s) != nullptr; }
+bool is_gap_id(std::string_view s) { return bundled_rules().gap(s) != nullptr; }
 
-bool is_rule_id(std::string_view s) { return is_numbered_id(s, 'R', 72); }
-bool is_gap_id(std::string_view s) { return is_numbered_id(s, 'G', 9) || is_numbered_id(s, 'P', 0); }
+/// Files of a corpus folder that hold no cases: the schemas and the rules.
+bool is_corpus_file(const std::filesystem::path& p) {
+  const std::string name = p.filename().string();
+  return p.extension() == ".json" && name != "schema.json" && name != "rules.json" &&
+         !(name.size() > 12 && name.compare(name.size() - 12, 12, ".schema.json") == 0);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Pass 1 (SAX): syntax errors with the key path where they happen, and duplicate object keys (which
@@ -212,7 +209,7 @@ std::optional<std::string> read_string(const json& v, const std::string& key, pr
     return std::nullopt;
   }
   const auto& s = v.get_ref<const std::string&>();
-  if (!detail::is_valid_utf8(s)) {
+  if (!utf8::is_valid(s)) {
     problems.push_back({key, "the string is not valid Unicode (a lone surrogate?)"});
     return std::nullopt;
   }
@@ -355,8 +352,8 @@ std::optional<test_case> read_case(const json& v, std::size_t index, const std::
   if (const json* d = require(v, "description", "", "what the case shows, in a sentence or two", problems)) {
     if (auto s = read_string(*d, "description", problems, true)) c.description = *s;
   }
-  if (const json* r = require(v, "rules", "", "the rule ids R1..R72 the case exercises", problems)) {
-    c.rules = read_string_list(*r, "rules", true, "rule ids R1..R72", is_rule_id, problems);
+  if (const json* r = require(v, "rules", "", "the rule ids (fixtures/rules.json) the case exercises", problems)) {
+    c.rules = read_string_list(*r, "rules", true, "rule ids listed in fixtures/rules.json", is_rule_id, problems);
   }
   std::optional<case_class> klass;
   if (const json* k = require(v, "class", "", "\"spec\" or \"implementation-defined\"", problems)) {
@@ -373,7 +370,7 @@ std::optional<test_case> read_case(const json& v, std::size_t index, const std::
   if (gap != v.end()) {
     if (auto s = read_string(*gap, "gap", problems)) {
       if (!is_gap_id(*s)) {
-        problems.push_back({"gap", "expected a gap id G1..G9 or P<n>, found " + describe(*gap)});
+        problems.push_back({"gap", "expected a gap id listed in fixtures/rules.json, found " + describe(*gap)});
       } else if (klass == case_class::spec) {
         problems.push_back({"gap", "a spec case has no gap; remove \"gap\" or make the class \"implementation-defined\""});
       } else {
@@ -381,7 +378,7 @@ std::optional<test_case> read_case(const json& v, std::size_t index, const std::
       }
     }
   } else if (klass == case_class::implementation_defined) {
-    problems.push_back({"gap", "missing key: an implementation-defined case names the gap (G1..G9, P<n>) whose "
+    problems.push_back({"gap", "missing key: an implementation-defined case names the gap (an id of fixtures/rules.json) whose "
                                "decision its log depends on"});
   }
   if (const auto g = v.find("guards"); g != v.end()) {
@@ -443,7 +440,7 @@ public:
       std::vector<std::filesystem::path> files;
       for (std::filesystem::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
         const auto& p = it->path();
-        if (p.extension() == ".json" && p.filename() != "schema.json" && it->is_regular_file(ec)) files.push_back(p);
+        if (is_corpus_file(p) && it->is_regular_file(ec)) files.push_back(p);
       }
       if (ec) {
         file_problem(path.string(), "", "cannot list the folder: " + ec.message());

@@ -1,7 +1,7 @@
 // json_model.cpp: the one reader and writer of observations in the fixture format.
 #include "json_model.hpp"
 
-#include "utf8_scan.hpp"
+#include <sse/utf8.hpp>
 
 #include <sse/conformance/conformance.hpp>
 
@@ -159,7 +159,7 @@ std::optional<observation> read_observation(const json& value, const std::string
       problems.push_back({path, "expected a string, found " + describe(*it)});
     } else {
       const auto& s = it->get_ref<const std::string&>();
-      if (!is_valid_utf8(s)) {  // the JSON parser rejects these already; never trust one layer only
+      if (!utf8::is_valid(s)) {  // the JSON parser rejects these already; never trust one layer only
         problems.push_back({path, "the string is not valid Unicode (a lone surrogate?)"});
       }
       *string_member(o, k) = s;

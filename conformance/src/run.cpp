@@ -90,20 +90,30 @@ std::vector<std::size_t> due_counts(const test_case& c) {
   return due;
 }
 
-std::string_view to_string(verdict v) noexcept {
-  switch (v) {
-    case verdict::pass: return "PASS";
-    case verdict::fail: return "FAIL";
-    case verdict::skip: return "SKIP";
+std::string_view to_string(outcome o) noexcept {
+  switch (o) {
+    case outcome::pass: return "PASS";
+    case outcome::fail: return "FAIL";
+    case outcome::skip: return "SKIP";
+    case outcome::crash: return "CRASH";
+    case outcome::timeout: return "TIMEOUT";
+    case outcome::protocol_error: return "PROTOCOL-ERROR";
   }
   return "UNKNOWN";
+}
+
+std::optional<outcome> outcome_from_string(std::string_view s) noexcept {
+  for (auto o : all_outcomes)
+    if (to_string(o) == s) return o;
+  return std::nullopt;
 }
 
 case_result run_case(implementation& impl, const test_case& c, const chunking& ch, const std::vector<std::size_t>& due) {
   case_result result;
   const capabilities caps = impl.caps();
-  if (!can_check(c, caps)) {
-    result.outcome = verdict::skip;
+  if (std::string why = why_unchecked(c, caps); !why.empty()) {
+    result.outcome = outcome::skip;
+    result.detail = std::move(why);
     return result;
   }
   std::vector<std::size_t> computed_due;
@@ -148,7 +158,7 @@ case_result run_case(implementation& impl, const test_case& c, const chunking& c
   if (!latency_problem.empty()) {
     result.diff = "latency: " + latency_problem + (result.diff.empty() ? "" : "\n" + result.diff);
   }
-  result.outcome = result.diff.empty() ? verdict::pass : verdict::fail;
+  result.outcome = result.diff.empty() ? outcome::pass : outcome::fail;
   return result;
 }
 

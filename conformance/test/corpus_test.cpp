@@ -104,7 +104,7 @@ TEST_P(CorpusCase, ConformsUnderEveryChunking) {
   std::size_t failures = 0;
   for (const auto& ch : chunkings) {
     const sc::case_result r = sc::run_case(*reference, c, ch, due);
-    if (r.outcome == sc::verdict::pass) continue;
+    if (r.outcome == sc::outcome::pass) continue;
     if (++failures <= 3) {
       ADD_FAILURE() << describe_case(c) << "chunking " << ch.name << " (" << describe_splits(ch, c.bytes.size())
                     << "): " << sc::to_string(r.outcome) << "\n"

@@ -92,7 +92,7 @@ TEST(RunCase, ReferencePassesEveryChunking) {
   const auto due = sc::due_counts(two_events);
   for (const auto& ch : every_chunking(two_events)) {
     const auto r = sc::run_case(*reference, two_events, ch, due);
-    EXPECT_EQ(r.outcome, sc::verdict::pass) << ch.name << "\n" << r.diff;
+    EXPECT_EQ(r.outcome, sc::outcome::pass) << ch.name << "\n" << r.diff;
     EXPECT_EQ(r.observed, two_events.expected);
   }
 }
@@ -111,14 +111,14 @@ TEST(RunCase, LateDispatchFailsTheLatencyCheck) {
   holds_until_next_chunk late;
   // The final log is right, so only the latency check can catch it.
   const auto r = sc::run_case(late, two_events, sc::make_chunkings(two_events, {}).at(1), sc::due_counts(two_events));
-  EXPECT_EQ(r.outcome, sc::verdict::fail);
+  EXPECT_EQ(r.outcome, sc::outcome::fail);
   EXPECT_EQ(r.observed, two_events.expected);
   EXPECT_EQ(r.diff,
             "latency: after chunk 9 of 20 (bytes 8..8; 9 of 20 bytes delivered) expected 1 observation, got 0; "
             "still pending although its last byte has arrived:\n"
             "  event type=\"message\" data=\"a\" last_event_id=\"\"");
   // Even whole: the events are due once the body has arrived, before the stream ends.
-  EXPECT_EQ(sc::run_case(late, two_events, {"whole", {}}, {}).outcome, sc::verdict::fail);
+  EXPECT_EQ(sc::run_case(late, two_events, {"whole", {}}, {}).outcome, sc::outcome::fail);
 }
 
 TEST(RunCase, FlushingAtEofFailsTheFinalLog) {
@@ -126,7 +126,7 @@ TEST(RunCase, FlushingAtEofFailsTheFinalLog) {
                            {"R35"});
   flushes_at_eof flusher;
   const auto r = sc::run_case(flusher, c, {"whole", {}}, sc::due_counts(c));
-  EXPECT_EQ(r.outcome, sc::verdict::fail);
+  EXPECT_EQ(r.outcome, sc::outcome::fail);
   EXPECT_NE(r.diff.find("+ event type=\"message\" data=\"b\" last_event_id=\"\""), std::string::npos) << r.diff;
   EXPECT_EQ(r.diff.find("latency"), std::string::npos) << r.diff;
 }
@@ -138,7 +138,7 @@ TEST(RunCase, SplitCrlfBugFailsOnlyWhenTheCutFallsBetweenCrAndLf) {
   const auto due = sc::due_counts(c);
   std::vector<std::string> failing;
   for (const auto& ch : sc::make_chunkings(c, {})) {
-    if (sc::run_case(buggy, c, ch, due).outcome == sc::verdict::fail) failing.push_back(ch.name);
+    if (sc::run_case(buggy, c, ch, due).outcome == sc::outcome::fail) failing.push_back(ch.name);
   }
   EXPECT_NE(std::find(failing.begin(), failing.end(), "split@8"), failing.end());
   EXPECT_EQ(std::find(failing.begin(), failing.end(), "whole"), failing.end());
@@ -166,7 +166,7 @@ TEST(RunCase, EarlyEndFails) {
     }
   } early;
   const auto r = sc::run_case(early, two_events, {"whole", {}}, {});
-  EXPECT_EQ(r.outcome, sc::verdict::fail);
+  EXPECT_EQ(r.outcome, sc::outcome::fail);
   EXPECT_NE(r.diff.find("reported before"), std::string::npos) << r.diff;
 }
 
@@ -176,17 +176,20 @@ TEST(RunCase, CapabilitiesProjectAndSkip) {
                             observation::event("message", "a", "1"), observation::end("1")});
   browser_like browser;
   const auto r = sc::run_case(browser, c, sc::make_chunkings(c, {}).at(1), {});
-  EXPECT_EQ(r.outcome, sc::verdict::pass) << r.diff;
+  EXPECT_EQ(r.outcome, sc::outcome::pass) << r.diff;
   EXPECT_EQ(r.observed, (sse::observation_log{observation::event("message", "a", "1"), observation::end("1")}));
   auto retry_case = c;
   retry_case.rules = {"R22"};
-  EXPECT_EQ(sc::run_case(browser, retry_case, {"whole", {}}, {}).outcome, sc::verdict::skip);
+  EXPECT_EQ(sc::run_case(browser, retry_case, {"whole", {}}, {}).outcome, sc::outcome::skip);
 }
 
 TEST(RunCase, VerdictNames) {
-  EXPECT_EQ(sc::to_string(sc::verdict::pass), "PASS");
-  EXPECT_EQ(sc::to_string(sc::verdict::fail), "FAIL");
-  EXPECT_EQ(sc::to_string(sc::verdict::skip), "SKIP");
+  EXPECT_EQ(sc::to_string(sc::outcome::pass), "PASS");
+  EXPECT_EQ(sc::to_string(sc::outcome::fail), "FAIL");
+  EXPECT_EQ(sc::to_string(sc::outcome::skip), "SKIP");
+  EXPECT_EQ(sc::to_string(sc::outcome::protocol_error), "PROTOCOL-ERROR");
+  for (const auto o : sc::all_outcomes) EXPECT_EQ(sc::outcome_from_string(sc::to_string(o)), o);
+  EXPECT_FALSE(sc::outcome_from_string("pass"));
   EXPECT_EQ(sc::to_string(sc::case_class::implementation_defined), "implementation-defined");
 }
 

@@ -2,6 +2,8 @@
 
 #include "text_util.hpp"
 
+#include <sse/conformance/observation_json.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <limits>
@@ -173,7 +175,7 @@ observation_log adapter_implementation::receive_observations(const char* waiting
     out_of_model.push_back(i);
   }
   std::string error;
-  auto log = conformance::log_from_json(observations.dump(), &error);
+  auto log = conformance::log_from_json_value(observations, &error);
   if (!log) fail(outcome::protocol_error, "key 'observations': " + error, line);
   for (const std::size_t i : out_of_model) (*log)[i].ms = std::numeric_limits<std::uint64_t>::max();
   return std::move(*log);

@@ -8,7 +8,9 @@
 #pragma once
 
 #include "child_process.hpp"
-#include "verdict.hpp"
+#include "outcome.hpp"
+
+#include <sse/conformance/conformance.hpp>
 
 #include <sse/conformance/conformance.hpp>
 

@@ -63,10 +63,10 @@ std::string format_baseline(const std::vector<run_record>& records, const implem
     std::vector<std::string> failing;
     std::size_t run = 0;
     for (const auto* r : summary.records) {
-      if (r->verdict == outcome::skip) continue;
+      if (r->outcome == outcome::skip) continue;
       ++run;
-      const bool counts = is_failure(r->verdict) &&
-                          !(r->verdict == outcome::fail &&
+      const bool counts = is_failure(r->outcome) &&
+                          !(r->outcome == outcome::fail &&
                             r->test->klass == conformance::case_class::implementation_defined);
       if (counts) failing.push_back(r->chunking);
     }

@@ -49,17 +49,6 @@ std::string priming_body(std::string_view initial_last_event_id) {
   return body;
 }
 
-namespace {
-
-bool cites_retry_rules(const conf::test_case& c) {
-  static constexpr std::array<std::string_view, 3> retry_rules{"R22", "R23", "R24"};
-  return std::any_of(c.rules.begin(), c.rules.end(), [](const std::string& r) {
-    return std::find(retry_rules.begin(), retry_rules.end(), r) != retry_rules.end();
-  });
-}
-
-}  // namespace
-
 std::string header_value_form(std::string_view value) {
   const auto ows = [](char ch) { return ch == ' ' || ch == '\t'; };
   while (!value.empty() && ows(value.front())) value.remove_prefix(1);
@@ -86,7 +75,7 @@ reconnect_expectation expect_reconnect(const conf::test_case& c, const engine_pr
       sets_retry = true;
     }
   }
-  e.retry_checked = sets_retry || cites_retry_rules(c);
+  e.retry_checked = sets_retry || conf::cites_rule_shown_only_by(c, observation_kind::retry);
   e.effective_ms = std::max(e.expected_ms, p.reconnect_floor_ms);
   // Generous, because a loaded CI machine delays timers and requests; what matters are the
   // differences of seconds (a default of 3000 ms instead of the value sent, a value ignored).
@@ -111,11 +100,11 @@ conf::capabilities browser_capabilities() noexcept {
   return caps;
 }
 
-browser_verdict judge_browser_case(const conf::test_case& c, const browser_observation& seen, const engine_profile& p) {
-  browser_verdict v;
-  if (!conf::can_check(c, browser_capabilities())) {
-    v.outcome = conf::verdict::skip;
-    v.note = "a browser cannot observe what this case is about";
+browser_judgement judge_browser_case(const conf::test_case& c, const browser_observation& seen, const engine_profile& p) {
+  browser_judgement v;
+  if (std::string why = conf::why_unchecked(c, browser_capabilities()); !why.empty()) {
+    v.result.outcome = conf::outcome::skip;
+    v.result.detail = std::move(why);
     return v;
   }
   const reconnect_expectation rx = expect_reconnect(c, p);
@@ -135,17 +124,20 @@ browser_verdict judge_browser_case(const conf::test_case& c, const browser_obser
     o.last_event_id = carried;
   }
 
-  v.observed = seen.events;
-  if (seen.reconnect.seen) v.observed.push_back(observation::end(seen.reconnect.last_event_id));
+  auto& observed = v.result.observed;
+  observed = seen.events;
+  if (seen.reconnect.seen) observed.push_back(observation::end(seen.reconnect.last_event_id));
 
   std::string problems;
   if (!seen.page_error.empty()) problems += "page: " + seen.page_error + "\n";
   if (!seen.stream_served) problems += "the browser never requested the case's stream (after the priming response)\n";
 
-  const auto cmp = conf::compare_logs(v.expected, v.observed);
+  const auto cmp = conf::compare_logs(v.expected, observed);
   if (!cmp.equal) problems += cmp.diff;
-  if (!cmp.equal && !seen.reconnect.seen && rx.end_observable && seen.stream_served)
+  if (!cmp.equal && !seen.reconnect.seen && rx.end_observable && seen.stream_served) {
     problems += "(no reconnection within " + std::to_string(rx.wait_ms) + " ms after the stream ended)\n";
+    v.reconnect_late = true;
+  }
 
   std::string note;
   if (seen.reconnect.seen) {
@@ -166,13 +158,14 @@ browser_verdict judge_browser_case(const conf::test_case& c, const browser_obser
       if (rx.effective_ms != rx.expected_ms)
         problems += " (" + std::to_string(rx.effective_ms) + " ms with this engine's floor)";
       problems += "\n+ reconnected after " + fmt_ms(d) + (too_early ? " (too early)" : " (too late)") + "\n";
+      v.reconnect_late = too_late;
     }
   }
   if (trimmed) note += std::string(note.empty() ? "" : "; ") + "end compared without the spaces/tabs HTTP strips from a header";
-  if (!note.empty()) v.note = note;
+  v.result.detail = std::move(note);
   if (!problems.empty()) {
-    v.outcome = conf::verdict::fail;
-    v.diff = problems;
+    v.result.outcome = conf::outcome::fail;
+    v.result.diff = std::move(problems);
   }
   return v;
 }

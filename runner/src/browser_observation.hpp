@@ -92,12 +92,14 @@ struct browser_observation {
   std::string page_error;       ///< A problem the page reported (empty when none).
 };
 
-struct browser_verdict {
-  conformance::verdict outcome = conformance::verdict::pass;
-  std::string diff;               ///< Log diff and/or the reconnection-time problem, in words.
-  observation_log expected;       ///< The expected log, projected to what the browser can show.
-  observation_log observed;       ///< events + end (when the reconnection was seen).
-  std::string note;               ///< What could not be observed, and the measured delay.
+/// A browser case judged: the result every driver produces (it becomes a run_record through
+/// to_record()), plus what the page shows beside it.
+struct browser_judgement {
+  conformance::case_result result;  ///< outcome, diff (log and reconnection-time problems), detail (notes)
+  observation_log expected;         ///< The expected log, projected to what the browser can show.
+  /// The reconnection came later than allowed, or not within the wait: on a loaded machine this is
+  /// usually the machine, so the page retries such a case once, alone.
+  bool reconnect_late = false;
 };
 
 /// The capabilities of a browser page: events and end; `retry` only approximately (see above).
@@ -105,7 +107,7 @@ struct browser_verdict {
 
 /// Judges one case: SKIP when the browser cannot show what the case is about; otherwise PASS when
 /// the projected logs are equal and the reconnection time agrees, FAIL with a diff when not.
-[[nodiscard]] browser_verdict judge_browser_case(const conformance::test_case& c, const browser_observation& seen,
+[[nodiscard]] browser_judgement judge_browser_case(const conformance::test_case& c, const browser_observation& seen,
                                                  const engine_profile& p);
 
 }  // namespace sse::runner

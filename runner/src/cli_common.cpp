@@ -3,6 +3,7 @@
 #include "text_util.hpp"
 
 #include <cstdlib>
+#include <iostream>
 #include <mutex>
 #include <thread>
 
@@ -34,6 +35,13 @@ bool matches_filter(const conf::test_case& c, const std::vector<std::string>& fi
   return false;
 }
 
+conf::corpus selected_corpus::copy() const {
+  conf::corpus out;
+  out.files = loaded.loaded.files;
+  for (const auto* c : cases) out.cases.push_back(*c);
+  return out;
+}
+
 void load_selected(const corpus_options& options, selected_corpus& out) {
   std::vector<std::filesystem::path> paths;
   for (const auto& p : options.paths) paths.emplace_back(p);
@@ -60,6 +68,64 @@ void load_selected(const corpus_options& options, selected_corpus& out) {
     if (matches_filter(c, options.filters)) out.cases.push_back(&c);
   }
   if (out.cases.empty()) throw usage_error("--filter selects no case");
+}
+
+report_options report_options::with(std::string_view marker, std::string_view value) const {
+  report_options out = *this;
+  for (std::string* path : {&out.json_file, &out.junit_file, &out.expected_failures, &out.write_baseline})
+    for (auto at = path->find(marker); at != std::string::npos; at = path->find(marker, at + value.size()))
+      path->replace(at, marker.size(), value);
+  return out;
+}
+
+void add_report_options(CLI::App& command, report_options& options, bool per_engine) {
+  const std::string each = per_engine ? " ({engine} in FILE: one per engine)" : "";
+  command.add_option("--json", options.json_file, "Write the JSON report (one record per case and chunking); '-' = stdout" + each)
+      ->type_name("FILE");
+  command.add_option("--junit", options.junit_file, "Write a JUnit XML report" + each)->type_name("FILE");
+  command
+      .add_option("--expected-failures", options.expected_failures,
+                  "Baseline of known failures" + std::string(per_engine ? ", e.g. runner/baselines/{engine}.txt" : "") +
+                      ": a listed failure does not fail the gate; a listed case that passes does (stale)")
+      ->type_name("FILE");
+  command.add_option("--write-baseline", options.write_baseline, "Write a baseline of this run's failures" + each)
+      ->type_name("FILE");
+  command.add_option("--max-diffs", options.max_diffs, "Problems shown in full in the summary")->capture_default_str();
+  command.add_flag("--progress", options.progress, "Show progress on stderr");
+}
+
+std::optional<baseline> read_expected_failures(const report_options& options) {
+  if (options.expected_failures.empty()) return std::nullopt;
+  std::string error;
+  auto expected = read_baseline(options.expected_failures, &error);
+  if (!expected) throw usage_error(error);
+  return expected;
+}
+
+int publish(const report_options& options, const run_report& report) {
+  write_summary(std::cout, report, options.max_diffs);
+  const auto write = [](const std::string& path, const std::string& text, const std::string& said) {
+    std::string error;
+    if (!write_file(path, text, &error)) throw usage_error(error);
+    std::cout << said << '\n';
+  };
+  const std::size_t records = report.records->size();
+  if (!options.json_file.empty())
+    write(options.json_file, to_json(report),
+          "JSON report: " + options.json_file + " (" + std::to_string(records) + " records)");
+  if (!options.junit_file.empty())
+    write(options.junit_file, to_junit(report),
+          "JUnit report: " + options.junit_file + " (" + std::to_string(report.corpus_cases) + " test cases)");
+  if (!options.write_baseline.empty()) {
+    const std::string text = format_baseline(*report.records, report.implementation);
+    std::size_t entries = 0;
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if ((i == 0 || text[i - 1] == '\n') && text[i] != '#') ++entries;
+    write(options.write_baseline, text,
+          "Baseline: " + options.write_baseline + " (" + std::to_string(entries) + " entr" + (entries == 1 ? "y" : "ies") +
+              ")");
+  }
+  return report.gate.exit_code();
 }
 
 void add_execution_options(CLI::App& command, execution_options& options) {

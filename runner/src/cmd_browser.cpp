@@ -3,6 +3,7 @@
 #include "browser_launcher.hpp"
 #include "commands.hpp"
 #include "http_server.hpp"
+#include "matrix.hpp"
 #include "report.hpp"
 
 #include <cstdio>
@@ -27,16 +28,9 @@ struct browser_command_options {
   corpus_options corpus;
   unsigned timeout_s = 240;
   unsigned concurrency = 0;  // 0: the engine's default
-  unsigned chunk_delay_ms = 10;
   std::string binary;
-  std::string page_dir;
-  std::string wasm_dir;
-  std::string json_file;
-  std::string junit_file;
-  std::string expected_failures;
-  std::string write_baseline;
-  std::size_t max_diffs = 5;
-  bool progress = false;
+  page_options page;
+  report_options reports;
   std::string matrix_file;
 };
 
@@ -50,14 +44,6 @@ struct engine_run {
   std::vector<run_record> records;
   gate_result gate;
 };
-
-/// `{engine}` in a path becomes the engine's name (one baseline or report per engine).
-std::string for_engine(std::string path, browser_engine e) {
-  const std::string marker = "{engine}";
-  for (auto at = path.find(marker); at != std::string::npos; at = path.find(marker))
-    path.replace(at, marker.size(), std::string(to_string(e)));
-  return path;
-}
 
 /// EventSources open at once. Browsers allow about 6 HTTP/1.1 connections per host: leave room for
 /// the page's own requests. Firefox's profile raises its limit (browser_launcher.cpp).
@@ -97,154 +83,119 @@ std::string package_version(browser_engine e) {
   return version;
 }
 
-run_record to_record(const conf::test_case& c, const browser_case_record* r) {
-  run_record rec;
-  rec.test = &c;
-  rec.chunking = c.has_pinned_chunks ? "pinned" : "whole";
-  rec.chunks = c.has_pinned_chunks ? c.pinned_splits.size() + 1 : 1;
-  if (r == nullptr) {
-    rec.verdict = outcome::timeout;
-    rec.detail = "the page posted no result for this case before the timeout";
-    return rec;
-  }
-  const auto& v = r->verdict;
-  rec.verdict = v.outcome == conf::verdict::pass ? outcome::pass
-                : v.outcome == conf::verdict::skip ? outcome::skip
-                                                   : outcome::fail;
-  rec.diff = v.diff;
-  rec.detail = v.note;
-  rec.observed = v.observed;
-  rec.milliseconds = r->elapsed_ms;
-  return rec;
-}
-
-engine_run run_engine(const browser_command_options& o, browser_engine engine_value, const selected_corpus& selected) {
-  const auto start = clock_type::now();
-  const auto engine = std::optional<browser_engine>(engine_value);
-  const std::string expected_failures = for_engine(o.expected_failures, engine_value);
-  std::optional<baseline> expected;
-  if (!expected_failures.empty()) {
-    std::string error;
-    expected = read_baseline(expected_failures, &error);
-    if (!expected) throw usage_error(error);
-  }
-
-  conf::corpus served;
-  served.files = selected.loaded.loaded.files;
-  for (const auto* c : selected.cases) served.cases.push_back(*c);
-  page_server_options options = default_page_server_options();
-  options.chunk_delay_ms = o.chunk_delay_ms;
-  if (!o.page_dir.empty()) options.page_dir = o.page_dir;
-  if (!o.wasm_dir.empty()) options.wasm_dir = o.wasm_dir;
-  std::unique_ptr<page_server> server_holder;
+std::unique_ptr<page_server> start_page_server(const browser_command_options& o, const selected_corpus& selected) {
   try {
-    server_holder = std::make_unique<page_server>(std::move(served), options);
-    server_holder->start();
+    auto server = std::make_unique<page_server>(selected.copy(), page_server_options_from(o.page));
+    server->start();
+    return server;
   } catch (const std::exception& e) {
     throw usage_error(e.what());
   }
-  page_server& server = *server_holder;
+}
 
-  const std::size_t total = selected.cases.size();
-  std::mutex print_mutex;
-  std::set<std::string> reported;
-  if (o.progress)
-    server.on_result([&](const std::string&, const browser_case_record& r) {
-      std::lock_guard lock(print_mutex);
-      reported.insert(r.case_id);
-      std::cerr << "\r" << reported.size() << "/" << total << " cases" << std::flush;
-    });
-
-  const std::string run = run_token();
-  const unsigned concurrency = o.concurrency != 0 ? o.concurrency : default_concurrency(*engine);
+/// Starts the engine on the page, which runs the whole corpus by itself (?auto=1) and posts its
+/// results back to the server.
+std::unique_ptr<browser_launch> launch_page(const browser_command_options& o, browser_engine engine,
+                                            const page_server& server, const std::string& run) {
+  const unsigned concurrency = o.concurrency != 0 ? o.concurrency : default_concurrency(engine);
   browser_launch_options launch_options;
-  launch_options.engine = *engine;
+  launch_options.engine = engine;
   launch_options.binary = o.binary;
   launch_options.firefox_connections_per_server = std::max(24u, concurrency + 8);
   launch_options.url = server.base_url() + "?auto=1&run=" + run + "&concurrency=" + std::to_string(concurrency) +
-                       "&engine=" + std::string(to_string(*engine));
-  std::unique_ptr<browser_launch> browser;
+                       "&engine=" + std::string(to_string(engine));
+  std::cout << "Running " << server.corpus().cases.size() << " cases in headless " << to_string(engine) << " ("
+            << concurrency << " at once) against " << server.base_url() << "\n"
+            << std::flush;
   try {
-    browser = std::make_unique<browser_launch>(launch_options);
+    return std::make_unique<browser_launch>(launch_options);
   } catch (const std::exception& e) {
     throw usage_error(e.what());
   }
-  std::cout << "Running " << total << " cases in headless " << to_string(*engine) << " (" << concurrency
-            << " at once) against " << server.base_url() << "\n"
-            << std::flush;
+}
 
-  // Wait for the page's /api/done, checking now and then that the browser is still alive.
+/// Waits for the page's /api/done, checking now and then that the browser is still alive, then ends
+/// the browser and the server. A page that reported nothing is a usage error (exit 2, not verdicts).
+browser_run wait_for_page(const browser_command_options& o, page_server& server, browser_launch& browser,
+                          const std::string& run) {
+  const std::size_t total = server.corpus().cases.size();
   const auto deadline = clock_type::now() + std::chrono::seconds(o.timeout_s);
   browser_run result;
   std::optional<std::string> died;
   for (;;) {
     result = server.wait_for_run(run, std::chrono::milliseconds(500));
     if (result.done) break;
-    if ((died = browser->exited())) break;
+    if ((died = browser.exited())) break;
     if (clock_type::now() >= deadline) break;
   }
   const bool timed_out = !result.done && !died;
-  const std::string ended = browser->stop();
+  const std::string ended = browser.stop();
   server.stop();
-  if (o.progress) std::cerr << '\n';
+  if (o.reports.progress) std::cerr << '\n';
   if (result.results.empty()) {
-    // Nothing to judge: the browser or the page did not work at all (exit 2, not a verdict).
     const std::string why = died ? "the browser exited before the page reported anything (" + *died + ")"
                                  : "the page reported nothing within " + std::to_string(o.timeout_s) + " s";
-    throw usage_error(why + "\n  command: " + browser->command() + "\n  its log:\n" + browser->log_tail());
+    throw usage_error(why + "\n  command: " + browser.command() + "\n  its log:\n" + browser.log_tail());
   }
   if (timed_out)
     std::cout << "The page did not finish within " << o.timeout_s << " s (" << result.results.size() << "/" << total
               << " cases reported); the browser was ended (" << ended << ").\n";
+  std::cout << "Page time: " << result.page_elapsed_ms / 1000.0 << " s for " << result.results.size()
+            << " cases; user agent: " << (result.user_agent.empty() ? "(unknown)" : result.user_agent) << "\n";
+  return result;
+}
+
+implementation_info engine_info(const browser_command_options& o, browser_engine engine, const browser_run& result,
+                                const browser_launch& browser) {
+  implementation_info info;
+  info.name = std::string(to_string(engine)) + " (EventSource)";
+  info.version = o.binary.empty() ? package_version(engine) : std::string();
+  if (info.version.empty()) info.version = engine_version(result.user_agent, engine);
+  info.command = browser.command();
+  info.caps = browser_capabilities();
+  return info;
+}
+
+engine_run run_engine(const browser_command_options& o, browser_engine engine, const selected_corpus& selected) {
+  const auto start = clock_type::now();
+  const report_options reports = o.reports.with("{engine}", to_string(engine));
+  const std::optional<baseline> expected = read_expected_failures(reports);
+
+  const auto server = start_page_server(o, selected);
+  const std::size_t total = selected.cases.size();
+  std::mutex print_mutex;
+  std::set<std::string> reported;
+  if (o.reports.progress)
+    server->on_result([&](const std::string&, const browser_case_record& r) {
+      std::lock_guard lock(print_mutex);
+      reported.insert(r.case_id);
+      std::cerr << "\r" << reported.size() << "/" << total << " cases" << std::flush;
+    });
+  const std::string run = run_token();
+  const auto browser = launch_page(o, engine, *server, run);
+  const browser_run result = wait_for_page(o, *server, *browser, run);
 
   std::vector<run_record> records;
   records.reserve(total);
   for (const auto* c : selected.cases) {
     auto it = result.results.find(c->id);
-    records.push_back(to_record(*c, it == result.results.end() ? nullptr : &it->second));
+    records.push_back(browser_record(*c, it == result.results.end() ? nullptr : &it->second));
   }
-
-  implementation_info info;
-  info.name = std::string(to_string(*engine)) + " (EventSource)";
-  info.version = o.binary.empty() ? package_version(*engine) : std::string();
-  if (info.version.empty()) info.version = engine_version(result.user_agent, *engine);
-  info.command = browser->command();
-  info.caps = browser_capabilities();
-
   run_report report;
-  report.implementation = info;
+  report.implementation = engine_info(o, engine, result, *browser);
   report.corpus_files = selected.loaded.loaded.files;
   report.corpus_cases = total;
-  report.chunkings = "pinned (cases with pinned chunks) or whole, " + std::to_string(o.chunk_delay_ms) +
+  report.chunkings = "pinned (cases with pinned chunks) or whole, " + std::to_string(o.page.chunk_delay_ms) +
                      " ms between chunks";
-  report.expected_failures_file = expected_failures;
+  report.expected_failures_file = reports.expected_failures;
   report.records = &records;
   report.gate = evaluate_gate(records, expected ? &*expected : nullptr, selected.all_ids);
   report.seconds = seconds_since(start);
+  (void)publish(reports, report);
 
-  write_summary(std::cout, report, o.max_diffs);
-  std::cout << "Page time: " << result.page_elapsed_ms / 1000.0 << " s for " << result.results.size()
-            << " cases; user agent: " << (result.user_agent.empty() ? "(unknown)" : result.user_agent) << "\n";
-  std::string error;
-  const std::string json_file = for_engine(o.json_file, engine_value);
-  const std::string junit_file = for_engine(o.junit_file, engine_value);
-  const std::string baseline_file = for_engine(o.write_baseline, engine_value);
-  if (!json_file.empty()) {
-    if (!write_file(json_file, to_json(report), &error)) throw usage_error(error);
-    std::cout << "JSON report: " << json_file << " (" << records.size() << " records)\n";
-  }
-  if (!junit_file.empty()) {
-    if (!write_file(junit_file, to_junit(report), &error)) throw usage_error(error);
-    std::cout << "JUnit report: " << junit_file << " (" << records.size() << " test cases)\n";
-  }
-  if (!baseline_file.empty()) {
-    const std::string text = format_baseline(records, info);
-    if (!write_file(baseline_file, text, &error)) throw usage_error(error);
-    std::cout << "Baseline: " << baseline_file << "\n";
-  }
   engine_run out;
-  out.engine = engine_value;
-  out.info = info;
+  out.engine = engine;
+  out.info = report.implementation;
   out.user_agent = result.user_agent;
   out.page_seconds = result.page_elapsed_ms / 1000.0;
   out.seconds = report.seconds;
@@ -254,19 +205,6 @@ engine_run run_engine(const browser_command_options& o, browser_engine engine_va
 }
 
 // ---- the engines matrix (Markdown, between markers in an existing file) ---------------------------
-
-struct area_counts {
-  std::size_t cases = 0, pass = 0, fail = 0, skip = 0, implementation_defined = 0;
-};
-
-/// Same cell format as `sse-conformance matrix`: passed/checked, then failures, i-d and skips.
-std::string cell(const area_counts& a) {
-  std::string out = std::to_string(a.pass + a.implementation_defined) + "/" + std::to_string(a.cases - a.skip);
-  if (a.fail != 0) out += " · **" + std::to_string(a.fail) + " ✗**";
-  if (a.implementation_defined != 0) out += " · " + std::to_string(a.implementation_defined) + " i-d";
-  if (a.skip != 0) out += " · " + std::to_string(a.skip) + " skip";
-  return out;
-}
 
 std::string engine_title(const engine_run& r) {
   static const char* names[] = {"Chromium", "Firefox ESR", "WebKitGTK", "other"};
@@ -296,36 +234,11 @@ std::string matrix_markdown(const std::vector<engine_run>& runs, const selected_
   for (std::size_t i = 0; i < runs.size(); ++i) md << (i == 0 ? " " : ",") << to_string(runs[i].engine);
   md << " --matrix runner/BROWSERS.md` on " << date << " from " << corpus.cases.size() << " cases in "
      << corpus.loaded.loaded.files.size() << " fixture files, each case sent once in its pinned chunking (or whole). "
-     << "A cell is *cases passed / cases checked*; **✗** counts cases whose observations differ (spec cases), "
-     << "*i-d* implementation-defined cases that differ from the reference's decision (never a failure).\n\n";
-  std::map<std::string, std::size_t> areas;
-  for (const auto* c : corpus.cases) ++areas[c->area];
-  std::vector<std::map<std::string, area_counts>> per(runs.size());
-  std::vector<area_counts> totals(runs.size());
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    for (const auto& c : summarise_cases(runs[i].records)) {
-      for (auto* a : {&per[i][c.test->area], &totals[i]}) {
-        ++a->cases;
-        if (c.status == gate_status::ok) ++a->pass;
-        if (c.status == gate_status::skipped) ++a->skip;
-        if (c.status == gate_status::new_failure || c.status == gate_status::known_failure) ++a->fail;
-        if (c.status == gate_status::implementation_defined) ++a->implementation_defined;
-      }
-    }
-  }
-  md << "| area (cases) |";
-  for (const auto& r : runs) md << ' ' << engine_title(r) << " |";
-  md << "\n| --- |";
-  for (std::size_t i = 0; i < runs.size(); ++i) md << " --- |";
-  md << '\n';
-  for (const auto& [area, n] : areas) {
-    md << "| " << area << " (" << n << ") |";
-    for (std::size_t i = 0; i < runs.size(); ++i) md << ' ' << cell(per[i][area]) << " |";
-    md << '\n';
-  }
-  md << "| **total** (" << corpus.cases.size() << ") |";
-  for (std::size_t i = 0; i < runs.size(); ++i) md << ' ' << cell(totals[i]) << " |";
-  md << "\n\n| engine | user agent | corpus time in the page | whole command |\n| --- | --- | --- | --- |\n";
+     << cell_legend() << "\n\n";
+  std::vector<matrix_column> columns;
+  for (const auto& r : runs) columns.push_back(count_column(engine_title(r), r.records));
+  md << area_table(columns, corpus.cases);
+  md << "\n| engine | user agent | corpus time in the page | whole command |\n| --- | --- | --- | --- |\n";
   for (const auto& r : runs) {
     std::ostringstream t;
     t << std::fixed << std::setprecision(1) << r.page_seconds << " s | " << r.seconds << " s";
@@ -335,7 +248,7 @@ std::string matrix_markdown(const std::vector<engine_run>& runs, const selected_
     md << "\n#### " << engine_title(r) << ": cases that differ\n\n";
     bool any = false;
     for (const auto& c : summarise_cases(r.records)) {
-      if (!is_failure(c.verdict)) continue;
+      if (!is_failure(c.outcome)) continue;
       any = true;
       const run_record& rec = *c.records.front();
       md << "- `" << c.test->id << "`" << (c.status == gate_status::implementation_defined ? " (i-d " + c.test->gap + ")" : "")
@@ -412,24 +325,8 @@ void add_browser_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--timeout", o->timeout_s, "Seconds to wait for the page to finish")->capture_default_str();
   cmd->add_option("--concurrency", o->concurrency,
                   "EventSources open at once (default: 4; 16 in Firefox, whose profile allows more connections)");
-  cmd->add_option("--chunk-delay", o->chunk_delay_ms, "Milliseconds between two chunks of a stream")
-      ->capture_default_str();
-  cmd->add_option("--browser-binary", o->binary, "The browser executable (default: Debian's)")->type_name("PATH");
-  cmd->add_option("--page-dir", o->page_dir, "The page's folder (default: wasm/page of this source tree)")
-      ->type_name("DIR");
-  cmd->add_option("--wasm-dir", o->wasm_dir, "The WASM package's folder, served at /wasm/")->type_name("DIR");
-  cmd->add_option("--json", o->json_file, "Write the JSON report ({engine} in FILE: one per engine)")->type_name("FILE");
-  cmd->add_option("--junit", o->junit_file, "Write a JUnit XML report ({engine} in FILE: one per engine)")
-      ->type_name("FILE");
-  cmd->add_option("--expected-failures", o->expected_failures,
-                  "Baseline of known failures, e.g. runner/baselines/{engine}.txt: a listed failure does not fail "
-                  "the gate; a listed case that passes does (stale)")
-      ->type_name("FILE");
-  cmd->add_option("--write-baseline", o->write_baseline,
-                  "Write a baseline of this run's failures ({engine} in FILE: one per engine)")
-      ->type_name("FILE");
-  cmd->add_option("--max-diffs", o->max_diffs, "Problems shown in full in the summary")->capture_default_str();
-  cmd->add_flag("--progress", o->progress, "Show progress on stderr");
+  add_page_options(*cmd, o->page);
+  add_report_options(*cmd, o->reports, /*per_engine=*/true);
   cmd->add_option("--matrix", o->matrix_file,
                   "Write the engines matrix (Markdown) into FILE, between its engines-matrix markers")
       ->type_name("FILE");

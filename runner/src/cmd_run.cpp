@@ -1,6 +1,5 @@
 // sse-conformance run: the CI gate. Runs the corpus against one implementation and decides.
 #include "commands.hpp"
-#include "report.hpp"
 
 #include <iostream>
 #include <memory>
@@ -12,12 +11,7 @@ struct run_command_options {
   std::string impl = "reference";
   corpus_options corpus;
   execution_options execution;
-  std::string json_file;
-  std::string junit_file;
-  std::string expected_failures;
-  std::string write_baseline;
-  std::size_t max_diffs = 5;
-  bool progress = false;
+  report_options reports;
 };
 
 int run_command(const run_command_options& o) {
@@ -26,12 +20,7 @@ int run_command(const run_command_options& o) {
   load_selected(o.corpus, corpus);
   const run_settings base_settings = make_run_settings(o.execution);
 
-  std::optional<baseline> expected;
-  if (!o.expected_failures.empty()) {
-    std::string error;
-    expected = read_baseline(o.expected_failures, &error);
-    if (!expected) throw usage_error(error);
-  }
+  const std::optional<baseline> expected = read_expected_failures(o.reports);
 
   opened_implementation impl;
   try {
@@ -44,7 +33,7 @@ int run_command(const run_command_options& o) {
   }
 
   run_settings settings = base_settings;
-  if (o.progress)
+  if (o.reports.progress)
     settings.progress = [](std::size_t done, std::size_t total) {
       std::cerr << "\r" << done << "/" << total << " cases" << std::flush;
       if (done == total) std::cerr << '\n';
@@ -59,30 +48,11 @@ int run_command(const run_command_options& o) {
   report.chunkings = o.execution.chunkings;
   if (o.execution.chunkings.find("random") != std::string::npos || o.execution.chunkings == "all")
     report.chunkings += " (random x" + std::to_string(o.execution.random_variants) + ")";
-  report.expected_failures_file = o.expected_failures;
+  report.expected_failures_file = o.reports.expected_failures;
   report.records = &records;
   report.gate = evaluate_gate(records, expected ? &*expected : nullptr, corpus.all_ids);
   report.seconds = seconds_since(start);
-
-  write_summary(std::cout, report, o.max_diffs);
-  std::string error;
-  if (!o.json_file.empty()) {
-    if (!write_file(o.json_file, to_json(report), &error)) throw usage_error(error);
-    std::cout << "JSON report: " << o.json_file << " (" << records.size() << " records)\n";
-  }
-  if (!o.junit_file.empty()) {
-    if (!write_file(o.junit_file, to_junit(report), &error)) throw usage_error(error);
-    std::cout << "JUnit report: " << o.junit_file << " (" << corpus.cases.size() << " test cases)\n";
-  }
-  if (!o.write_baseline.empty()) {
-    const std::string text = format_baseline(records, impl.info);
-    if (!write_file(o.write_baseline, text, &error)) throw usage_error(error);
-    std::size_t entries = 0;
-    for (std::size_t i = 0; i < text.size(); ++i)
-      if ((i == 0 || text[i - 1] == '\n') && text[i] != '#') ++entries;
-    std::cout << "Baseline: " << o.write_baseline << " (" << entries << " entr" << (entries == 1 ? "y" : "ies") << ")\n";
-  }
-  return report.gate.exit_code();
+  return publish(o.reports, report);
 }
 
 }  // namespace
@@ -100,16 +70,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
       ->type_name("NAME|COMMAND");
   add_corpus_options(*cmd, o->corpus);
   add_execution_options(*cmd, o->execution);
-  cmd->add_option("--json", o->json_file, "Write the JSON report (one record per case and chunking); '-' = stdout")
-      ->type_name("FILE");
-  cmd->add_option("--junit", o->junit_file, "Write a JUnit XML report")->type_name("FILE");
-  cmd->add_option("--expected-failures", o->expected_failures,
-                  "Baseline of known failures: a listed failure does not fail the gate; a listed case that "
-                  "passes does (stale)")
-      ->type_name("FILE");
-  cmd->add_option("--write-baseline", o->write_baseline, "Write a baseline of this run's failures")->type_name("FILE");
-  cmd->add_option("--max-diffs", o->max_diffs, "Problems shown in full in the summary")->capture_default_str();
-  cmd->add_flag("--progress", o->progress, "Show progress on stderr");
+  add_report_options(*cmd, o->reports);
   cmd->callback([o, &exit_code] { exit_code = run_command(*o); });
 }
 

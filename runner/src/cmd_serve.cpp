@@ -15,26 +15,19 @@ struct serve_command_options {
   corpus_options corpus;
   std::string host = "127.0.0.1";
   int port = 8080;
-  unsigned chunk_delay_ms = 10;
-  std::string page_dir;
-  std::string wasm_dir;
+  page_options page;
   bool log_requests = false;
 };
 
 int serve_command(const serve_command_options& o) {
   selected_corpus selected;
   load_selected(o.corpus, selected);
-  conformance::corpus served;
-  served.files = selected.loaded.loaded.files;
-  for (const auto* c : selected.cases) served.cases.push_back(*c);
+  conformance::corpus served = selected.copy();
 
-  page_server_options options = default_page_server_options();
+  page_server_options options = page_server_options_from(o.page);
   options.host = o.host;
   options.port = o.port;
-  options.chunk_delay_ms = o.chunk_delay_ms;
   options.log_requests = o.log_requests;
-  if (!o.page_dir.empty()) options.page_dir = o.page_dir;
-  if (!o.wasm_dir.empty()) options.wasm_dir = o.wasm_dir;
 
   // SIGINT/SIGTERM are taken by this thread with sigwait(), so they are blocked everywhere first
   // (the server's threads inherit the mask).
@@ -71,6 +64,14 @@ int serve_command(const serve_command_options& o) {
 
 }  // namespace
 
+void add_page_options(CLI::App& command, page_options& options) {
+  command.add_option("--chunk-delay", options.chunk_delay_ms, "Milliseconds between two chunks of a stream")
+      ->capture_default_str();
+  command.add_option("--page-dir", options.page_dir, "The page's folder (default: wasm/page of this source tree)")
+      ->type_name("DIR");
+  command.add_option("--wasm-dir", options.wasm_dir, "The WASM package's folder, served at /wasm/")->type_name("DIR");
+}
+
 void add_serve_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<serve_command_options>();
   auto* cmd = app.add_subcommand("serve", "Serve the browser comparison page: every case through the browser's own "
@@ -82,11 +83,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   add_corpus_options(*cmd, o->corpus);
   cmd->add_option("--host", o->host, "Address to listen on (127.0.0.1: this machine only)")->capture_default_str();
   cmd->add_option("--port", o->port, "Port to listen on; 0 picks a free one (printed)")->capture_default_str();
-  cmd->add_option("--chunk-delay", o->chunk_delay_ms, "Milliseconds between two chunks of a stream")
-      ->capture_default_str();
-  cmd->add_option("--page-dir", o->page_dir, "The page's folder (default: wasm/page of this source tree)")
-      ->type_name("DIR");
-  cmd->add_option("--wasm-dir", o->wasm_dir, "The WASM package's folder, served at /wasm/")->type_name("DIR");
+  add_page_options(*cmd, o->page);
   cmd->add_flag("--log-requests", o->log_requests, "Print every request on stderr");
   cmd->callback([o, &exit_code] { exit_code = serve_command(*o); });
 }

@@ -9,6 +9,7 @@
 
 #include "adapter_process.hpp"
 #include "gate.hpp"
+#include "report.hpp"
 
 #include <sse/conformance/conformance.hpp>
 
@@ -51,6 +52,8 @@ struct selected_corpus {
   conformance::load_result loaded;
   std::vector<const conformance::test_case*> cases;  ///< After --filter, in corpus order.
   std::vector<std::string> all_ids;                  ///< Every id in the corpus (before --filter).
+  /// The selected cases as a corpus of their own (for the page server).
+  [[nodiscard]] conformance::corpus copy() const;
 };
 /// Loads and validates the corpus; throws usage_error listing the diagnostics when it is invalid.
 /// The result must stay where it is (cases point into it).
@@ -70,6 +73,26 @@ struct execution_options {
 };
 void add_execution_options(CLI::App& command, execution_options& options);
 [[nodiscard]] run_settings make_run_settings(const execution_options& options);
+
+// ---- reports and baselines (run, browser) ---------------------------------------------------------
+
+struct report_options {
+  std::string json_file;          ///< --json
+  std::string junit_file;         ///< --junit
+  std::string expected_failures;  ///< --expected-failures
+  std::string write_baseline;     ///< --write-baseline
+  std::size_t max_diffs = 5;      ///< --max-diffs
+  bool progress = false;          ///< --progress
+  /// Every file name with `marker` replaced by `value` (browser: {engine} -> chromium).
+  [[nodiscard]] report_options with(std::string_view marker, std::string_view value) const;
+};
+/// Registers the options above. `per_engine`: the help says that {engine} in a name is replaced.
+void add_report_options(CLI::App& command, report_options& options, bool per_engine = false);
+/// The baseline --expected-failures names, or nullopt when none; throws usage_error when unreadable.
+[[nodiscard]] std::optional<baseline> read_expected_failures(const report_options& options);
+/// Writes the summary to stdout and the JSON, JUnit and baseline files the options name, saying
+/// where each went. Returns the gate's exit code; throws usage_error when a file cannot be written.
+int publish(const report_options& options, const run_report& report);
 
 // ---- implementations ----------------------------------------------------------------------------
 

@@ -24,21 +24,6 @@ std::string_view to_string(gate_status s) noexcept {
   return "unknown";
 }
 
-std::string describe(const conf::capabilities& caps) {
-  std::string out;
-  const std::pair<const char*, bool> names[] = {{"events", caps.events},
-                                                {"last_event_id_commits", caps.last_event_id_commits},
-                                                {"retry", caps.retry},
-                                                {"comments", caps.comments},
-                                                {"end", caps.end}};
-  for (const auto& [name, on] : names) {
-    if (!on) continue;
-    if (!out.empty()) out += ", ";
-    out += name;
-  }
-  return out.empty() ? "none" : out;
-}
-
 namespace {
 
 /// Consecutive failed (re)starts after which a worker stops trying for the rest of its cases.
@@ -49,7 +34,7 @@ double millis_since(clock_type::time_point start) {
 }
 
 void fill_fault(run_record& r, const adapter_fault& f) {
-  r.verdict = f.kind;
+  r.outcome = f.kind;
   r.detail = f.what();
   r.offending_line = f.offending_line;
   r.stderr_tail = f.stderr_tail;
@@ -65,71 +50,53 @@ public:
     const auto chunkings = conf::make_chunkings(c, options);
     std::vector<run_record> out;
     out.reserve(chunkings.size());
-    if (!conf::can_check(c, info_.caps)) {
-      for (const auto& ch : chunkings) {
-        run_record r;
-        r.test = &c;
-        r.chunking = ch.name;
-        r.chunks = ch.splits.size() + 1;
-        r.verdict = outcome::skip;
-        r.detail = "the case needs an observation the implementation cannot report (it reports: " +
-                   describe(info_.caps) + ")";
-        out.push_back(std::move(r));
-      }
-      return out;
-    }
-    const auto due = conf::due_counts(c);
+    const std::string unchecked = conf::why_unchecked(c, info_.caps);
+    const auto due = unchecked.empty() ? conf::due_counts(c) : std::vector<std::size_t>{};
     std::string timed_out_chunking;
     for (const auto& ch : chunkings) {
-      run_record r;
-      r.test = &c;
-      r.chunking = ch.name;
-      r.chunks = ch.splits.size() + 1;
       const auto start = clock_type::now();
-      if (!timed_out_chunking.empty()) {
-        // A hang costs a whole timeout; one per case is enough to know.
-        r.verdict = outcome::timeout;
-        r.detail = "not run: this case already timed out under chunking '" + timed_out_chunking + "'";
-        out.push_back(std::move(r));
-        continue;
-      }
-      if (!ensure_started(r)) {
-        r.milliseconds = millis_since(start);
-        out.push_back(std::move(r));
-        continue;
-      }
-      try {
-        auto result = conf::run_case(*impl_, c, ch, due);
-        switch (result.outcome) {
-          case conf::verdict::pass: r.verdict = outcome::pass; break;
-          case conf::verdict::fail: r.verdict = outcome::fail; break;
-          case conf::verdict::skip: r.verdict = outcome::skip; break;
-        }
-        r.diff = std::move(result.diff);
-        r.observed = std::move(result.observed);
-        if (const auto* adapter = dynamic_cast<const adapter_implementation*>(impl_.get()))
-          for (const auto& note : adapter->notes()) r.detail += (r.detail.empty() ? "" : "\n") + note;
-      } catch (const adapter_fault& f) {
-        fill_fault(r, f);
-        impl_.reset();  // A fresh process for what follows.
-        if (f.kind == outcome::timeout) timed_out_chunking = ch.name;
-      } catch (const std::exception& e) {
-        // An in-process implementation threw: report it like a crash and start afresh.
-        r.verdict = outcome::crash;
-        r.detail = std::string("the implementation threw: ") + e.what();
-        impl_.reset();
-      }
-      r.milliseconds = millis_since(start);
-      out.push_back(std::move(r));
+      out.push_back(run_one(c, ch, due, unchecked, timed_out_chunking));
+      out.back().milliseconds = millis_since(start);
     }
     return out;
   }
 
 private:
+  /// One case under one chunking. Without the capabilities to check the case nothing is started
+  /// (SKIP); after a timeout under one chunking the case's other chunkings are not run (a hang costs
+  /// a whole timeout; one per case is enough to know).
+  run_record run_one(const conf::test_case& c, const conf::chunking& ch, const std::vector<std::size_t>& due,
+                     const std::string& unchecked, std::string& timed_out_chunking) {
+    const std::size_t chunks = ch.splits.size() + 1;
+    if (!unchecked.empty()) return to_record(c, ch.name, chunks, {outcome::skip, {}, unchecked, {}}, 0);
+    if (!timed_out_chunking.empty())
+      return to_record(c, ch.name, chunks,
+                       {outcome::timeout, {}, "not run: this case already timed out under chunking '" + timed_out_chunking + "'", {}},
+                       0);
+    run_record r = to_record(c, ch.name, chunks, {}, 0);
+    if (!ensure_started(r)) return r;
+    try {
+      conf::case_result result = conf::run_case(*impl_, c, ch, due);
+      if (const auto* adapter = dynamic_cast<const adapter_implementation*>(impl_.get()))
+        for (const auto& note : adapter->notes()) result.detail += (result.detail.empty() ? "" : "\n") + note;
+      return to_record(c, ch.name, chunks, std::move(result), 0);
+    } catch (const adapter_fault& f) {
+      fill_fault(r, f);
+      impl_.reset();  // A fresh process for what follows.
+      if (f.kind == outcome::timeout) timed_out_chunking = ch.name;
+    } catch (const std::exception& e) {
+      // An in-process implementation threw: report it like a crash and start afresh.
+      r.outcome = outcome::crash;
+      r.detail = std::string("the implementation threw: ") + e.what();
+      impl_.reset();
+    }
+    return r;
+  }
+
   bool ensure_started(run_record& r) {
     if (impl_) return true;
     if (start_failures_ >= max_start_failures) {
-      r.verdict = outcome::crash;
+      r.outcome = outcome::crash;
       r.detail = "not run: the adapter failed to start " + std::to_string(start_failures_) +
                  " times in a row (last: " + last_start_error_ + ")";
       return false;
@@ -188,60 +155,50 @@ std::vector<run_record> run_cases(const std::vector<const conf::test_case*>& cas
   return out;
 }
 
-run_record record_from_final_log(const conf::test_case& c, std::string chunking, const observation_log& observed,
-                                 const conf::capabilities& caps) {
+run_record to_record(const conf::test_case& c, std::string chunking, std::size_t chunks, conf::case_result result,
+                     double milliseconds) {
   run_record r;
   r.test = &c;
   r.chunking = std::move(chunking);
-  if (!conf::can_check(c, caps)) {
-    r.verdict = outcome::skip;
-    r.detail = "the case needs an observation the implementation cannot report (it reports: " + describe(caps) + ")";
-    return r;
-  }
-  r.observed = conf::project(observed, caps);
-  const auto cmp = conf::compare_logs(conf::project(c.expected, caps), r.observed);
-  r.verdict = cmp.equal ? outcome::pass : outcome::fail;
-  r.diff = cmp.diff;
+  r.chunks = chunks;
+  r.outcome = result.outcome;
+  r.diff = std::move(result.diff);
+  r.detail = std::move(result.detail);
+  r.observed = std::move(result.observed);
+  r.milliseconds = milliseconds;
   return r;
+}
+
+gate_status gate_status_of(const run_record& r, bool listed_in_baseline) noexcept {
+  if (r.outcome == outcome::pass) return gate_status::ok;
+  if (r.outcome == outcome::skip) return gate_status::skipped;
+  if (r.outcome == outcome::fail && r.test->klass == conf::case_class::implementation_defined)
+    return gate_status::implementation_defined;
+  return listed_in_baseline ? gate_status::known_failure : gate_status::new_failure;
 }
 
 gate_result evaluate_gate(std::vector<run_record>& records, const baseline* expected_failures,
                           const std::vector<std::string>& corpus_ids) {
   gate_result g;
   // Index the baseline: case id -> entries.
-  std::map<std::string, std::vector<const baseline_entry*>> listed;
+  std::map<std::string, std::vector<const baseline_entry*>> listed_by_case;
   if (expected_failures != nullptr)
-    for (const auto& e : expected_failures->entries) listed[e.case_id].push_back(&e);
+    for (const auto& e : expected_failures->entries) listed_by_case[e.case_id].push_back(&e);
   std::set<const baseline_entry*> used;  // entries that matched a failing record
 
   for (auto& r : records) {
-    if (r.verdict == outcome::pass) {
-      r.status = gate_status::ok;
-      continue;
-    }
-    if (r.verdict == outcome::skip) {
-      r.status = gate_status::skipped;
-      continue;
-    }
-    bool matched = false;
-    if (auto it = listed.find(r.test->id); it != listed.end())
-      for (const auto* e : it->second)
-        if (e->chunking.empty() || e->chunking == r.chunking) {
-          used.insert(e);
-          matched = true;
-        }
-    // Implementation-defined cases never fail the gate on a different log. A crash, hang or
-    // protocol error is not a decision about the standard, so it still counts.
-    if (r.verdict == outcome::fail && r.test->klass == conf::case_class::implementation_defined) {
-      r.status = gate_status::implementation_defined;
-      ++g.implementation_defined;
-    } else if (matched) {
-      r.status = gate_status::known_failure;
-      ++g.known_failures;
-    } else {
-      r.status = gate_status::new_failure;
-      ++g.new_failures;
-    }
+    bool listed = false;
+    if (is_failure(r.outcome))
+      if (auto it = listed_by_case.find(r.test->id); it != listed_by_case.end())
+        for (const auto* e : it->second)
+          if (e->chunking.empty() || e->chunking == r.chunking) {
+            used.insert(e);
+            listed = true;
+          }
+    r.status = gate_status_of(r, listed);
+    if (r.status == gate_status::implementation_defined) ++g.implementation_defined;
+    if (r.status == gate_status::known_failure) ++g.known_failures;
+    if (r.status == gate_status::new_failure) ++g.new_failures;
   }
 
   if (expected_failures != nullptr) {
@@ -286,10 +243,10 @@ std::vector<case_summary> summarise_cases(const std::vector<run_record>& records
   std::vector<case_summary> out;
   for (const auto& r : records) {
     if (out.empty() || out.back().test != r.test) {
-      out.push_back({r.test, r.verdict, r.status, {}});
+      out.push_back({r.test, r.outcome, r.status, {}});
     } else {
       auto& s = out.back();
-      if (severity(r.verdict) > severity(s.verdict)) s.verdict = r.verdict;
+      if (severity(r.outcome) > severity(s.outcome)) s.outcome = r.outcome;
       if (severity(r.status) > severity(s.status)) s.status = r.status;
     }
     out.back().records.push_back(&r);

@@ -1,15 +1,19 @@
 // gate.hpp: running a corpus against one implementation, and judging the run.
 //
-// The pieces are separate so that any driver (the in-process reference, adapter subprocesses, and
-// later a browser page or an HTTP client) produces the same records, and therefore the same
+// Every driver (the in-process reference and adapter subprocesses through run_cases(), the browser
+// page through the page server) judges a case into a conformance::case_result and turns it into a
+// run_record with to_record(), so all of them share the same records and therefore the same
 // verdicts, reports, baselines and exit codes:
-//   run_cases()            drives a conformance::implementation (one per job) over cases x chunkings;
-//   record_from_final_log() turns a log observed elsewhere (a browser) into a record;
-//   evaluate_gate()         applies the baseline and the implementation-defined rule.
+//   run_cases()      drives a conformance::implementation (one per job) over cases x chunkings;
+//   to_record()      the one way a judged case becomes a record;
+//   gate_status_of() the one rule for how a record counts (baseline, implementation-defined);
+//   evaluate_gate()  applies it to a run, and finds stale baseline entries.
 #pragma once
 
 #include "baseline.hpp"
-#include "verdict.hpp"
+#include "outcome.hpp"
+
+#include <sse/conformance/conformance.hpp>
 
 #include <sse/conformance/conformance.hpp>
 
@@ -36,7 +40,7 @@ struct run_record {
   const conformance::test_case* test = nullptr;  ///< Points into the corpus the run was given.
   std::string chunking;                          ///< Chunking name ("whole", "bytewise", "random#2"...).
   std::size_t chunks = 0;                        ///< Number of chunks fed.
-  outcome verdict = outcome::pass;
+  conformance::outcome outcome = outcome::pass;
   std::string diff;            ///< FAIL: expected against observed (bytes escaped), or the latency problem.
   std::string detail;          ///< SKIP, CRASH, TIMEOUT, PROTOCOL-ERROR: what happened, in words.
   std::string offending_line;  ///< PROTOCOL-ERROR (and partial output on CRASH/TIMEOUT).
@@ -53,7 +57,7 @@ struct implementation_info {
   std::string command;  ///< Empty for the in-process reference.
   conformance::capabilities caps = conformance::capabilities::all();
 };
-[[nodiscard]] std::string describe(const conformance::capabilities& caps);
+using conformance::describe;
 
 /// Makes one implementation instance per job (an adapter: a fresh process). May throw adapter_fault.
 using implementation_factory = std::function<std::unique_ptr<conformance::implementation>()>;
@@ -71,11 +75,15 @@ struct run_settings {
                                                 const implementation_info& info, const implementation_factory& make,
                                                 const run_settings& settings);
 
-/// A record for a log observed by some other means (no per-chunk latency information): projected
-/// to `caps` and compared with the case's expected log.
-[[nodiscard]] run_record record_from_final_log(const conformance::test_case& c, std::string chunking,
-                                               const observation_log& observed,
-                                               const conformance::capabilities& caps);
+/// The one way a judged case becomes a record, for every driver. `chunks` is the number of chunks
+/// fed (splits + 1).
+[[nodiscard]] run_record to_record(const conformance::test_case& c, std::string chunking, std::size_t chunks,
+                                   conformance::case_result result, double milliseconds);
+
+/// How a record counts for the gate: PASS is ok, SKIP skipped; a FAIL on an implementation-defined
+/// case never fails the gate (a crash, hang or protocol error is not a decision about the standard,
+/// so it still counts); any other failure is known when the baseline lists it, new otherwise.
+[[nodiscard]] gate_status gate_status_of(const run_record& r, bool listed_in_baseline) noexcept;
 
 /// A baseline entry that no longer describes a failure (or names an unknown case).
 struct stale_entry {
@@ -104,7 +112,7 @@ struct gate_result {
 /// Every case's worst outcome (failures before PASS before SKIP), in record order.
 struct case_summary {
   const conformance::test_case* test = nullptr;
-  outcome verdict = outcome::pass;
+  conformance::outcome outcome = outcome::pass;
   gate_status status = gate_status::ok;
   std::vector<const run_record*> records;
 };

@@ -2,6 +2,8 @@
 #include "http_server.hpp"
 
 #include <httplib.h>
+#include <sse/conformance/observation_json.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <atomic>
@@ -38,7 +40,6 @@ std::string to_hex(std::string_view bytes) {
   return out;
 }
 
-json log_json(const observation_log& log) { return json::parse(conf::log_to_json(log)); }
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -128,8 +129,9 @@ json page_server::state::cases_json(const engine_profile& profile) const {
         {"hex", to_hex(c.bytes)},
         {"splits", c.has_pinned_chunks ? c.pinned_splits : std::vector<std::size_t>{}},
         {"initial_last_event_id", c.initial_last_event_id},
-        {"expected", log_json(c.expected)},
+        {"expected", conf::to_json(c.expected)},
         {"checkable", conf::can_check(c, browser_capabilities())},
+        {"unchecked", conf::why_unchecked(c, browser_capabilities())},
         {"retry_checked", rx.retry_checked},
         {"expected_reconnect_ms", rx.expected_ms},
         {"wait_ms", rx.wait_ms},
@@ -249,7 +251,7 @@ void page_server::state::handle_result(const httplib::Request& req, httplib::Res
   }
   browser_observation seen;
   std::string error;
-  auto events = conf::log_from_json(body.contains("events") ? dump(body["events"]) : "[]", &error);
+  auto events = conf::log_from_json_value(body.contains("events") ? body["events"] : json::array(), &error);
   if (!events) {
     seen.page_error = "the page posted an invalid log: " + error;
   } else {
@@ -275,13 +277,14 @@ void page_server::state::handle_result(const httplib::Request& req, httplib::Res
       seen.stream_served = it->second.case_served;
       seen.reconnect = it->second.reconnect;
     }
-    record.verdict = judge_browser_case(*c, seen, profile_for(engine_param(engine)));
+    record.judgement = judge_browser_case(*c, seen, profile_for(engine_param(engine)));
     if (attempt > 1) {
       const auto previous = runs[run].results.find(case_id);
       std::string first = "second attempt (the page retries a late reconnection once)";
-      if (previous != runs[run].results.end() && !previous->second.verdict.note.empty())
-        first += "; first attempt: " + previous->second.verdict.note;
-      record.verdict.note = record.verdict.note.empty() ? first : record.verdict.note + "; " + first;
+      if (previous != runs[run].results.end() && !previous->second.judgement.result.detail.empty())
+        first += "; first attempt: " + previous->second.judgement.result.detail;
+      std::string& detail = record.judgement.result.detail;
+      detail = detail.empty() ? first : detail + "; " + first;
     }
     auto& r = runs[run];
     r.run_id = run;
@@ -291,13 +294,15 @@ void page_server::state::handle_result(const httplib::Request& req, httplib::Res
     changed.notify_all();
   }
   if (callback) callback(run, record);
-  const auto& v = record.verdict;
+  const run_record judged = browser_record(*c, &record);
   res.set_content(dump({{"case", case_id},
-                        {"verdict", std::string(conf::to_string(v.outcome))},
-                        {"diff", v.diff},
-                        {"note", v.note},
-                        {"expected", log_json(v.expected)},
-                        {"observed", log_json(v.observed)},
+                        {"outcome", std::string(to_string(judged.outcome))},
+                        {"status", std::string(to_string(judged.status))},
+                        {"late", record.judgement.reconnect_late},
+                        {"diff", judged.diff},
+                        {"detail", judged.detail},
+                        {"expected", conf::to_json(record.judgement.expected)},
+                        {"observed", conf::to_json(judged.observed)},
                         {"reconnect", reconnect_json(seen.reconnect)}}),
                   "application/json");
 }
@@ -369,7 +374,7 @@ void page_server::state::install_routes() {
         playground_order.erase(playground_order.begin());
       }
     }
-    res.set_content(dump({{"token", token}, {"reference", log_json(log)}}), "application/json");
+    res.set_content(dump({{"token", token}, {"reference", conf::to_json(log)}}), "application/json");
   });
   server.Get("/api/playground", [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(mutex);
@@ -390,6 +395,14 @@ page_server_options default_page_server_options() {
   const char* wasm = std::getenv("SSE_CONFORMANCE_WASM_DIR");
   o.page_dir = page != nullptr ? std::filesystem::path(page) : std::filesystem::path(SSE_PAGE_DIR);
   o.wasm_dir = wasm != nullptr ? std::filesystem::path(wasm) : std::filesystem::path(SSE_WASM_PACKAGE_DIR);
+  return o;
+}
+
+page_server_options page_server_options_from(const page_options& choices) {
+  page_server_options o = default_page_server_options();
+  o.chunk_delay_ms = choices.chunk_delay_ms;
+  if (!choices.page_dir.empty()) o.page_dir = choices.page_dir;
+  if (!choices.wasm_dir.empty()) o.wasm_dir = choices.wasm_dir;
   return o;
 }
 
@@ -457,6 +470,18 @@ browser_run page_server::wait_for_run(const std::string& run_id, std::chrono::mi
 void page_server::on_result(std::function<void(const std::string&, const browser_case_record&)> callback) {
   std::lock_guard lock(state_->mutex);
   state_->result_callback = std::move(callback);
+}
+
+run_record browser_record(const conf::test_case& c, const browser_case_record* r) {
+  // Each case is sent once, in its pinned chunking or whole.
+  const std::string chunking = c.has_pinned_chunks ? "pinned" : "whole";
+  const std::size_t chunks = c.has_pinned_chunks ? c.pinned_splits.size() + 1 : 1;
+  run_record record =
+      r == nullptr ? to_record(c, chunking, chunks,
+                               {outcome::timeout, {}, "the page posted no result for this case before the timeout", {}}, 0)
+                   : to_record(c, chunking, chunks, r->judgement.result, r->elapsed_ms);
+  record.status = gate_status_of(record, false);
+  return record;
 }
 
 }  // namespace sse::runner

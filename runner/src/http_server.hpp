@@ -21,8 +21,11 @@
 #pragma once
 
 #include "browser_observation.hpp"
+#include "gate.hpp"
 
 #include <sse/conformance/conformance.hpp>
+
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -44,12 +47,26 @@ struct page_server_options {
   bool log_requests = false;
 };
 
+/// What `serve` and `browser` let a user choose about the page server.
+struct page_options {
+  unsigned chunk_delay_ms = 10;  ///< --chunk-delay
+  std::string page_dir;          ///< --page-dir (empty: the default)
+  std::string wasm_dir;          ///< --wasm-dir (empty: the default)
+};
+/// Registers --chunk-delay, --page-dir and --wasm-dir (cmd_serve.cpp).
+void add_page_options(CLI::App& command, page_options& options);
+
 /// One case's outcome in one browser run.
 struct browser_case_record {
   std::string case_id;
-  browser_verdict verdict;
+  browser_judgement judgement;
   double elapsed_ms = 0;  ///< As measured by the page, from `new EventSource` to the result.
 };
+
+/// The run record of a case in a browser run (`r` null: the page posted no result, a TIMEOUT), for
+/// `browser`'s reports and the server's answer to the page alike. Its status is set without a
+/// baseline (the page has none).
+[[nodiscard]] run_record browser_record(const conformance::test_case& c, const browser_case_record* r);
 
 /// A run of the page: the results it posted.
 struct browser_run {
@@ -65,6 +82,8 @@ struct browser_run {
 /// SSE_CONFORMANCE_WASM_DIR from the environment when set, else the source tree's wasm/page and the
 /// WASM package's build output (both configured by CMake).
 [[nodiscard]] page_server_options default_page_server_options();
+/// The defaults with the user's choices applied.
+[[nodiscard]] page_server_options page_server_options_from(const page_options& choices);
 
 class page_server {
 public:

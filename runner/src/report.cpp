@@ -2,6 +2,8 @@
 
 #include "text_util.hpp"
 
+#include <sse/conformance/observation_json.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -58,7 +60,7 @@ std::string explain(const run_record& r) {
 }
 
 std::string headline(const run_record& r) {
-  std::string out = std::string(to_string(r.verdict)) + " " + r.test->id + " [" + r.chunking + ", " +
+  std::string out = std::string(to_string(r.outcome)) + " " + r.test->id + " [" + r.chunking + ", " +
                     std::to_string(r.chunks) + (r.chunks == 1 ? " chunk" : " chunks") + "]";
   out += " (" + std::string(conf::to_string(r.test->klass));
   if (!r.test->gap.empty()) out += " " + r.test->gap;
@@ -107,8 +109,8 @@ void write_summary(std::ostream& out, const run_report& report, std::size_t max_
   std::map<std::string, counts> per_area;
   counts total;
   for (const auto& c : cases) {
-    per_area[c.test->area].add(c.verdict, c.status);
-    total.add(c.verdict, c.status);
+    per_area[c.test->area].add(c.outcome, c.status);
+    total.add(c.outcome, c.status);
   }
   std::size_t width = 5;
   for (const auto& [area, _] : per_area) width = std::max(width, area.size());
@@ -127,12 +129,12 @@ void write_summary(std::ostream& out, const run_report& report, std::size_t max_
   // The first problems in full: new failures first, then the rest.
   std::size_t shown = 0;
   std::size_t problems = 0;
-  for (const auto& r : records) problems += is_failure(r.verdict) ? 1u : 0u;
+  for (const auto& r : records) problems += is_failure(r.outcome) ? 1u : 0u;
   for (int pass = 0; pass < 2 && shown < max_diffs; ++pass) {
     for (const auto& r : records) {
       if (shown >= max_diffs) break;
       const bool is_new = r.status == gate_status::new_failure;
-      if (!is_failure(r.verdict) || (pass == 0) != is_new) continue;
+      if (!is_failure(r.outcome) || (pass == 0) != is_new) continue;
       if (shown == 0) out << "\nFirst problems:\n";
       out << "\n" << headline(r) << "\n" << indent(explain(r), "    ");
       ++shown;
@@ -190,19 +192,19 @@ std::string to_json(const run_report& report) {
   counts cases_total;
   std::map<std::string, counts> per_area;
   for (const auto& c : summarise_cases(*report.records)) {
-    cases_total.add(c.verdict, c.status);
-    per_area[c.test->area].add(c.verdict, c.status);
+    cases_total.add(c.outcome, c.status);
+    per_area[c.test->area].add(c.outcome, c.status);
   }
   json areas = json::object();
   for (const auto& [area, c] : per_area) areas[area] = counts_json(c);
 
   json results = json::array();
   for (const auto& r : *report.records) {
-    runs.add(r.verdict, r.status);
+    runs.add(r.outcome, r.status);
     json rec = {{"case", r.test->id},
                 {"chunking", r.chunking},
                 {"chunks", r.chunks},
-                {"verdict", to_string(r.verdict)},
+                {"verdict", to_string(r.outcome)},
                 {"gate", to_string(r.status)},
                 {"class", conf::to_string(r.test->klass)},
                 {"area", r.test->area},
@@ -213,9 +215,9 @@ std::string to_json(const run_report& report) {
     if (!r.detail.empty()) rec["detail"] = r.detail;
     if (!r.offending_line.empty()) rec["offending_line"] = conf::escape_bytes(r.offending_line);
     if (!r.stderr_tail.empty()) rec["stderr"] = printable_utf8(r.stderr_tail);
-    if (r.verdict == outcome::fail) {
-      rec["observed"] = json::parse(conf::log_to_json(r.observed), nullptr, false);
-      rec["expected"] = json::parse(conf::log_to_json(conf::project(r.test->expected, impl.caps)), nullptr, false);
+    if (r.outcome == outcome::fail) {
+      rec["observed"] = conf::to_json(r.observed);
+      rec["expected"] = conf::to_json(conf::project(r.test->expected, impl.caps));
     }
     results.push_back(std::move(rec));
   }
@@ -263,18 +265,18 @@ std::string to_junit(const run_report& report) {
       seconds += case_ms / 1000.0;
       suite << "    <testcase classname=\"" << xml_escape(impl_name + "." + area) << "\" name=\""
             << xml_escape(c->test->id) << "\" time=\"" << fixed(case_ms / 1000.0, 4) << "\"";
-      if (c->verdict == outcome::pass) {
+      if (c->outcome == outcome::pass) {
         suite << "/>\n";
         continue;
       }
       std::vector<std::string> names;
       std::string text;
       for (const auto* r : c->records) {
-        if (r->verdict == outcome::pass) continue;
-        names.push_back(r->chunking + " " + std::string(to_string(r->verdict)));
-        if (r->verdict != outcome::skip || text.empty()) text += headline(*r) + "\n" + explain(*r) + "\n";
+        if (r->outcome == outcome::pass) continue;
+        names.push_back(r->chunking + " " + std::string(to_string(r->outcome)));
+        if (r->outcome != outcome::skip || text.empty()) text += headline(*r) + "\n" + explain(*r) + "\n";
       }
-      const std::string message = std::string(to_string(c->verdict)) + " under " + std::to_string(names.size()) +
+      const std::string message = std::string(to_string(c->outcome)) + " under " + std::to_string(names.size()) +
                                   " of " + std::to_string(c->records.size()) + " chunkings: " +
                                   join(std::vector<std::string>(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(names.size(), 8))), ", ") +
                                   (names.size() > 8 ? ", ..." : "");
@@ -288,13 +290,13 @@ std::string to_junit(const run_report& report) {
                               : "known failure (listed in the baseline): ";
         suite << "      <skipped message=\"" << xml_escape(why + message) << "\"/>\n";
         suite << "      <system-out>" << xml_escape(text) << "</system-out>\n";
-      } else if (c->verdict == outcome::fail) {
+      } else if (c->outcome == outcome::fail) {
         ++failures;
         suite << "      <failure type=\"FAIL\" message=\"" << xml_escape(message) << "\">" << xml_escape(text)
               << "</failure>\n";
       } else {
         ++errors;
-        suite << "      <error type=\"" << to_string(c->verdict) << "\" message=\"" << xml_escape(message) << "\">"
+        suite << "      <error type=\"" << to_string(c->outcome) << "\" message=\"" << xml_escape(message) << "\">"
               << xml_escape(text) << "</error>\n";
       }
       suite << "    </testcase>\n";

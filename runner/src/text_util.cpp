@@ -1,5 +1,7 @@
 #include "text_util.hpp"
 
+#include <sse/utf8.hpp>
+
 #include <fnmatch.h>
 
 #include <cstdint>
@@ -7,41 +9,6 @@
 
 namespace sse::runner {
 namespace {
-
-/// Length of the valid UTF-8 sequence starting at `s[i]`, or 0 when the byte there starts none.
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i, char32_t& cp) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
-  }
-  std::size_t n = 0;
-  char32_t min = 0;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2;
-    cp = b0 & 0x1Fu;
-    min = 0x80;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3;
-    cp = b0 & 0x0Fu;
-    min = 0x800;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4;
-    cp = b0 & 0x07u;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    const unsigned char b = byte(i + k);
-    if ((b & 0xC0u) != 0x80u) return 0;
-    cp = (cp << 6) | (b & 0x3Fu);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
-}
 
 void append_hex_byte(std::string& out, unsigned char b) {
   char buffer[8];
@@ -84,8 +51,7 @@ std::string printable_utf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
-    char32_t cp = 0;
-    const std::size_t n = utf8_sequence_length(text, i, cp);
+    const auto [n, cp] = utf8::scan(text, i);
     if (n == 0) {
       append_hex_byte(out, static_cast<unsigned char>(text[i]));
       ++i;
@@ -101,8 +67,7 @@ std::string xml_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
   for (std::size_t i = 0; i < text.size();) {
-    char32_t cp = 0;
-    const std::size_t n = utf8_sequence_length(text, i, cp);
+    const auto [n, cp] = utf8::scan(text, i);
     if (n == 0) {
       append_hex_byte(out, static_cast<unsigned char>(text[i]));
       ++i;

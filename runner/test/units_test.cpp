@@ -73,11 +73,11 @@ conf::test_case make_case(std::string id, conf::case_class klass = conf::case_cl
   return c;
 }
 
-run_record record(const conf::test_case& c, std::string chunking, outcome verdict) {
+run_record record(const conf::test_case& c, std::string chunking, outcome result) {
   run_record r;
   r.test = &c;
   r.chunking = std::move(chunking);
-  r.verdict = verdict;
+  r.outcome = result;
   return r;
 }
 
@@ -163,15 +163,27 @@ TEST(Gate, WriteBaselineListsWholeCasesOrChunkings) {
   EXPECT_TRUE(evaluate_gate(records, &*parsed, {"t/a", "t/b", "t/i"}).passed);
 }
 
-TEST(Gate, FinalLogRecordsCompareProjectedLogs) {
+TEST(Gate, ToRecordKeepsTheJudgementAndGateStatusOfIsTheOneRule) {
   auto c = make_case("t/a");
-  c.expected = {observation::comment(" x"), observation::event("message", "a", ""), observation::end("")};
-  conf::capabilities caps;  // no comments
-  auto r = record_from_final_log(c, "browser", {observation::event("message", "a", ""), observation::end("")}, caps);
-  EXPECT_EQ(r.verdict, outcome::pass) << r.diff;
-  r = record_from_final_log(c, "browser", {observation::event("message", "b", ""), observation::end("")}, caps);
-  EXPECT_EQ(r.verdict, outcome::fail);
-  EXPECT_NE(r.diff.find("\"b\""), std::string::npos) << r.diff;
+  const auto r = to_record(c, "pinned", 3, {outcome::fail, "- a\n+ b\n", "a note", {observation::end("")}}, 12.5);
+  EXPECT_EQ(r.test, &c);
+  EXPECT_EQ(r.chunking, "pinned");
+  EXPECT_EQ(r.chunks, 3u);
+  EXPECT_EQ(r.outcome, outcome::fail);
+  EXPECT_EQ(r.diff, "- a\n+ b\n");
+  EXPECT_EQ(r.detail, "a note");
+  EXPECT_EQ(r.observed, (observation_log{observation::end("")}));
+  EXPECT_EQ(r.milliseconds, 12.5);
+  EXPECT_EQ(gate_status_of(r, false), gate_status::new_failure);
+  EXPECT_EQ(gate_status_of(r, true), gate_status::known_failure);
+  auto i = make_case("t/i");
+  i.klass = conf::case_class::implementation_defined;
+  EXPECT_EQ(gate_status_of(to_record(i, "whole", 1, {outcome::fail, {}, {}, {}}, 0), false),
+            gate_status::implementation_defined);
+  // A process fault is not a decision about the standard: it counts even on an i-d case.
+  EXPECT_EQ(gate_status_of(to_record(i, "whole", 1, {outcome::crash, {}, {}, {}}, 0), false), gate_status::new_failure);
+  EXPECT_EQ(gate_status_of(to_record(c, "whole", 1, {outcome::skip, {}, {}, {}}, 0), true), gate_status::skipped);
+  EXPECT_EQ(gate_status_of(to_record(c, "whole", 1, {}, 0), true), gate_status::ok);
 }
 
 TEST(ChildProcess, ReadsLinesAndReportsExitStatus) {

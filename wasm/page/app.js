@@ -143,9 +143,11 @@ function browserPill(c) {
   const r = state.results.get(c.id);
   if (state.runningIds?.has(c.id)) return pill('RUN', 'running');
   if (!r) return c.checkable ? pill('WAIT', 'not run') : pill('SKIP', 'n/a');
-  if (r.verdict === 'FAIL') return c.class === 'implementation-defined' ? pill('IMPL', 'differs*') : pill('FAIL', 'differs');
-  if (r.verdict === 'SKIP') return pill('SKIP', 'n/a');
-  return pill('PASS', 'pass');
+  // The server's gate status says how the result counts (the same rule as `sse-conformance run`).
+  if (r.status === 'implementation-defined') return pill('IMPL', 'differs*');
+  if (r.status === 'skipped') return pill('SKIP', 'n/a');
+  if (r.status === 'ok') return pill('PASS', 'pass');
+  return pill('FAIL', 'differs');
 }
 
 function wasmPill(c) {
@@ -190,7 +192,7 @@ function updateRow(id) {
 function verdictKey(c) {
   const r = state.results.get(c.id);
   if (!r) return c.checkable ? 'pending' : 'SKIP';
-  return r.verdict;
+  return r.outcome;
 }
 
 function toggleDetail(id) {
@@ -235,7 +237,7 @@ function fillDetail(c, tr) {
   const expectedForBrowser = r?.expected ?? null;
   renderLog(obsList, r?.observed ?? null, expectedForBrowser, 'extra');
   left.append(obsList);
-  if (r?.note) left.append(el('p', { class: 'meta', text: r.note }));
+  if (r?.detail) left.append(el('p', { class: 'meta', text: r.detail }));
 
   const refLog = w?.log ?? c.expected;
   right.append(el('h4', { text: w ? 'Reference (WASM), all kinds' : 'Expected (corpus), all kinds' }));
@@ -293,9 +295,9 @@ function updateSummary() {
     const r = state.results.get(c.id);
     if (!r) { if (!c.checkable) skip++; continue; }
     done++;
-    if (r.verdict === 'PASS') pass++;
-    else if (r.verdict === 'SKIP') skip++;
-    else if (c.class === 'implementation-defined') impl++;
+    if (r.status === 'ok') pass++;
+    else if (r.status === 'skipped') skip++;
+    else if (r.status === 'implementation-defined') impl++;
     else fail++;
   }
   $('n-total').textContent = state.cases.length;
@@ -389,17 +391,17 @@ async function runOne(c, run, attempt = 1) {
   state.runningIds.add(c.id);
   updateRow(c.id);
   const seen = await runCaseInBrowser(c, run, attempt);
-  let verdict;
+  let result;
   try {
-    verdict = await postJSON('/api/result', {
+    result = await postJSON('/api/result', {
       run, case: c.id, attempt, engine: engine.id, events: seen.events, timed_out: seen.timedOut, error: seen.error,
       elapsed_ms: seen.elapsed,
     });
   } catch (e) {
-    verdict = { verdict: 'FAIL', diff: `could not post the result: ${e}`, observed: seen.events, expected: null, note: '' };
+    result = { outcome: 'FAIL', status: 'new-failure', diff: `could not post the result: ${e}`, observed: seen.events, expected: null, detail: '' };
   }
-  verdict.elapsed_ms = seen.elapsed;
-  state.results.set(c.id, verdict);
+  result.elapsed_ms = seen.elapsed;
+  state.results.set(c.id, result);
   state.runningIds.delete(c.id);
   if (attempt === 1) state.doneInRun++;
   updateRow(c.id);
@@ -420,7 +422,7 @@ async function runCases(list) {
   for (const c of list) { state.results.delete(c.id); updateRow(c.id); }
   const ticker = setInterval(updateSummary, 250);
   const queue = list.filter((c) => c.checkable);
-  for (const c of list) if (!c.checkable) state.results.set(c.id, { verdict: 'SKIP', note: 'a browser cannot observe what this case is about', observed: null });
+  for (const c of list) if (!c.checkable) state.results.set(c.id, { outcome: 'SKIP', status: 'skipped', detail: c.unchecked, observed: null });
   state.doneInRun = list.length - queue.length;
   const concurrency = Math.max(1, Math.min(32, Number($('concurrency').value) || 4));
   const worker = async () => {
@@ -432,8 +434,8 @@ async function runCases(list) {
   // notes that it was a second attempt).
   const timing = list.filter((c) => {
     const r = state.results.get(c.id);
-    // (implementation-defined cases never fail the gate, so they are not worth the wait)
-    return r?.verdict === 'FAIL' && c.class === 'spec' && /\(too late\)|no reconnection within/.test(r.diff || '');
+    // (only results that fail the gate are worth the wait: not implementation-defined ones)
+    return r?.late && r.status === 'new-failure';
   });
   for (const c of timing) {
     if (state.stopRequested) break;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <sse/detail/scan.hpp>
+#include <sse/utf8.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -35,14 +36,11 @@ public:
   /// Forgets everything: the next byte is byte 0 of a new stream.
   void reset() noexcept { *this = utf8_decoder{}; }
 
-  /// Result of examining a sequence that starts with a byte >= 0x80 (exposed for unit tests).
-  struct sequence {
-    enum class status : std::uint8_t { valid, invalid, incomplete } result;
-    std::size_t length;  ///< valid: bytes in the sequence; invalid: bytes consumed by one U+FFFD.
-  };
-  /// Classifies the sequence at [p, end) per the UTF-8 decoder's "bytes needed / lower / upper
-  /// boundary" rules. `incomplete` means every byte up to `end` is a valid prefix.
-  static sequence examine(const unsigned char* p, const unsigned char* end) noexcept;
+  /// The classification of one UTF-8 sequence (sse/utf8.hpp), exposed here for the decoder's tests.
+  using sequence = utf8::sequence;
+  static constexpr sequence examine(const unsigned char* p, const unsigned char* end) noexcept {
+    return utf8::examine(p, end);
+  }
 
 private:
   // BOM sniffing: the first three bytes of the stream. bom_matched_ counts how many of EF BB BF
@@ -61,36 +59,6 @@ private:
 };
 
 // ---- implementation --------------------------------------------------------------------------
-
-inline utf8_decoder::sequence utf8_decoder::examine(const unsigned char* p, const unsigned char* end) noexcept {
-  // "UTF-8 decoder" steps: the lead byte sets bytes needed and the boundaries of the next byte.
-  const unsigned char lead = p[0];
-  std::size_t need;
-  unsigned char lower = 0x80, upper = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    need = 1;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    if (lead == 0xE0) lower = 0xA0;
-    if (lead == 0xED) upper = 0x9F;
-    need = 2;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    if (lead == 0xF0) lower = 0x90;
-    if (lead == 0xF4) upper = 0x8F;
-    need = 3;
-  } else {
-    return {sequence::status::invalid, 1};  // 0x80..0xC1, 0xF5..0xFF: "return error"
-  }
-  for (std::size_t i = 1; i <= need; ++i) {
-    if (p + i == end) return {sequence::status::incomplete, i};
-    const unsigned char b = p[i];
-    // "If byte is not in the range lower UTF-8 boundary to upper UTF-8 boundary ... prepend byte to
-    // stream, return error": the bad byte is not consumed.
-    if (b < lower || b > upper) return {sequence::status::invalid, i};
-    lower = 0x80;
-    upper = 0xBF;
-  }
-  return {sequence::status::valid, need + 1};
-}
 
 template <class Sink>
 void utf8_decoder::decode(const unsigned char* p, std::size_t n, Sink&& sink) {

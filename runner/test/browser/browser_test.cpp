@@ -78,34 +78,34 @@ TEST(BrowserJudge, EventsAndEndAreCompared) {
   const auto& c = get("browser-test/two-chunks");
   const auto chromium = profile_for(browser_engine::chromium);
   auto v = judge_browser_case(c, seen_with({observation::event("message", "a\nb", "")}, true, "", 3), chromium);
-  EXPECT_EQ(v.outcome, conf::verdict::pass) << v.diff;
+  EXPECT_EQ(v.result.outcome, conf::outcome::pass) << v.result.diff;
   v = judge_browser_case(c, seen_with({observation::event("message", "a", ""), observation::event("message", "b", "")},
                                       true, "", 3),
                          chromium);
-  EXPECT_EQ(v.outcome, conf::verdict::fail);
-  EXPECT_NE(v.diff.find("- event type=\"message\" data=\"a\\nb\""), std::string::npos) << v.diff;
+  EXPECT_EQ(v.result.outcome, conf::outcome::fail);
+  EXPECT_NE(v.result.diff.find("- event type=\"message\" data=\"a\\nb\""), std::string::npos) << v.result.diff;
 }
 
 TEST(BrowserJudge, MissingReconnectionIsAMissingEnd) {
   const auto& c = get("browser-test/two-chunks");
   auto v = judge_browser_case(c, seen_with({observation::event("message", "a\nb", "")}, false, "", 0),
                               profile_for(browser_engine::chromium));
-  EXPECT_EQ(v.outcome, conf::verdict::fail);
-  EXPECT_NE(v.diff.find("- end"), std::string::npos) << v.diff;
-  EXPECT_NE(v.diff.find("no reconnection"), std::string::npos) << v.diff;
+  EXPECT_EQ(v.result.outcome, conf::outcome::fail);
+  EXPECT_NE(v.result.diff.find("- end"), std::string::npos) << v.result.diff;
+  EXPECT_NE(v.result.diff.find("no reconnection"), std::string::npos) << v.result.diff;
 }
 
 TEST(BrowserJudge, ReconnectionTimeWithinTolerance) {
   const auto& c = get("browser-test/retry");
   const auto chromium = profile_for(browser_engine::chromium);
   const observation_log events{observation::event("message", "x", "7")};
-  EXPECT_EQ(judge_browser_case(c, seen_with(events, true, "7", 3020), chromium).outcome, conf::verdict::pass);
+  EXPECT_EQ(judge_browser_case(c, seen_with(events, true, "7", 3020), chromium).result.outcome, conf::outcome::pass);
   auto early = judge_browser_case(c, seen_with(events, true, "7", 5), chromium);
-  EXPECT_EQ(early.outcome, conf::verdict::fail);
-  EXPECT_NE(early.diff.find("too early"), std::string::npos) << early.diff;
+  EXPECT_EQ(early.result.outcome, conf::outcome::fail);
+  EXPECT_NE(early.result.diff.find("too early"), std::string::npos) << early.result.diff;
   auto late = judge_browser_case(c, seen_with(events, true, "7", 9000), chromium);
-  EXPECT_EQ(late.outcome, conf::verdict::fail);
-  EXPECT_NE(late.diff.find("too late"), std::string::npos) << late.diff;
+  EXPECT_EQ(late.result.outcome, conf::outcome::fail);
+  EXPECT_NE(late.result.diff.find("too late"), std::string::npos) << late.result.diff;
 }
 
 TEST(BrowserJudge, FirefoxFloorIsNotADivergence) {
@@ -125,11 +125,11 @@ TEST(BrowserJudge, EndUnobservablePastTheWait) {
   EXPECT_FALSE(rx.end_observable);
   EXPECT_EQ(rx.wait_ms, reconnect_wait_cap_ms);
   auto v = judge_browser_case(c, seen_with({}, false, "", 0), profile_for(browser_engine::chromium));
-  EXPECT_EQ(v.outcome, conf::verdict::pass) << v.diff;
-  EXPECT_NE(v.note.find("not observable"), std::string::npos) << v.note;
+  EXPECT_EQ(v.result.outcome, conf::outcome::pass) << v.result.diff;
+  EXPECT_NE(v.result.detail.find("not observable"), std::string::npos) << v.result.detail;
   // A browser that ignores the value reconnects at once: too early.
   v = judge_browser_case(c, seen_with({}, true, "", 4), profile_for(browser_engine::chromium));
-  EXPECT_EQ(v.outcome, conf::verdict::fail);
+  EXPECT_EQ(v.result.outcome, conf::outcome::fail);
 }
 
 TEST(BrowserJudge, HeaderCarriesNoSurroundingWhitespace) {
@@ -137,15 +137,15 @@ TEST(BrowserJudge, HeaderCarriesNoSurroundingWhitespace) {
   const auto& c = get("browser-test/spaced-id");
   auto v = judge_browser_case(c, seen_with({observation::event("message", "x", " a")}, true, "a", 3),
                               profile_for(browser_engine::chromium));
-  EXPECT_EQ(v.outcome, conf::verdict::pass) << v.diff;
-  EXPECT_NE(v.note.find("HTTP strips"), std::string::npos) << v.note;
+  EXPECT_EQ(v.result.outcome, conf::outcome::pass) << v.result.diff;
+  EXPECT_NE(v.result.detail.find("HTTP strips"), std::string::npos) << v.result.detail;
 }
 
 TEST(BrowserJudge, StreamNeverRequestedFails) {
   browser_observation seen;
   auto v = judge_browser_case(get("browser-test/two-chunks"), seen, profile_for(browser_engine::webkit));
-  EXPECT_EQ(v.outcome, conf::verdict::fail);
-  EXPECT_NE(v.diff.find("never requested"), std::string::npos) << v.diff;
+  EXPECT_EQ(v.result.outcome, conf::outcome::fail);
+  EXPECT_NE(v.result.diff.find("never requested"), std::string::npos) << v.result.diff;
 }
 
 TEST(BrowserJudge, PrimingBody) {
@@ -210,7 +210,9 @@ TEST_F(PageServer, ServesPrimingThenExactBytesThen204) {
   auto posted = client_->Post("/api/result", result.dump(), "application/json");
   ASSERT_TRUE(posted);
   const auto verdict = nlohmann::json::parse(posted->body);
-  EXPECT_EQ(verdict["verdict"], "FAIL");  // the header said "xyz", the case ends with ""
+  EXPECT_EQ(verdict["outcome"], "FAIL");  // the header said "xyz", the case ends with ""
+  EXPECT_EQ(verdict["status"], "new-failure");  // the server says how it counts: the page derives nothing
+  EXPECT_EQ(verdict["late"], false);
   EXPECT_NE(verdict["diff"].get<std::string>().find("+ end last_event_id=\"xyz\""), std::string::npos);
   EXPECT_EQ(verdict["reconnect"]["last_event_id"], "xyz");
 }
@@ -228,13 +230,14 @@ TEST_F(PageServer, PassingRunIsReportedToTheWaiter) {
                                  {"events", {{{"kind", "event"}, {"type", "message"}, {"data", "x"}, {"last_event_id", "5"}}}}};
   auto posted = client_->Post("/api/result", result.dump(), "application/json");
   ASSERT_TRUE(posted);
-  EXPECT_EQ(nlohmann::json::parse(posted->body)["verdict"], "PASS") << posted->body;
+  EXPECT_EQ(nlohmann::json::parse(posted->body)["outcome"], "PASS") << posted->body;
+  EXPECT_EQ(nlohmann::json::parse(posted->body)["status"], "ok") << posted->body;
   ASSERT_TRUE(client_->Post("/api/done", R"({"run":"r2","engine":"firefox","user_agent":"test","elapsed_ms":12})",
                             "application/json"));
   const auto run = server_->wait_for_run("r2", std::chrono::seconds(5));
   EXPECT_TRUE(run.done);
   ASSERT_EQ(run.results.count("browser-test/initial-id"), 1u);
-  EXPECT_EQ(run.results.at("browser-test/initial-id").verdict.outcome, conf::verdict::pass);
+  EXPECT_EQ(run.results.at("browser-test/initial-id").judgement.result.outcome, conf::outcome::pass);
 }
 
 TEST_F(PageServer, CaseListAndPlayground) {

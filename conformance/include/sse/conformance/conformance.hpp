@@ -114,12 +114,59 @@ struct capabilities {
 };
 /// The log restricted to the kinds `caps` can observe.
 [[nodiscard]] observation_log project(const observation_log& log, const capabilities& caps);
-/// True when a case can be checked at all with `caps` (false: verdict SKIP), i.e. the case's expected
-/// log is not only made of kinds the implementation cannot observe while its input has effects.
-/// Rule: a case is skipped when projecting removes an observation that the case's rules are about:
-/// retry cases (R22-R24) need `retry`; cases citing R26 need `last_event_id_commits` or `end`;
-/// comment-only logic never needs `comments` (comments are dropped silently).
+/// The capabilities in words: "events, retry, end" ("none" when empty).
+[[nodiscard]] std::string describe(const capabilities& caps);
+/// Why a case cannot be checked with `caps` (its verdict is then SKIP), or "" when it can. A case is
+/// unchecked when it cites a rule whose `observable_by` kinds (fixtures/rules.json) name parsing
+/// observations and the implementation reports none of them: a retry rule needs `retry`, R26 needs
+/// `last_event_id` or `end`. Rules every consumer can judge through events never skip a case.
+[[nodiscard]] std::string why_unchecked(const test_case& c, const capabilities& caps);
 [[nodiscard]] bool can_check(const test_case& c, const capabilities& caps);
+/// True when the case cites a rule that only observations of kind `k` can show (for a browser,
+/// whose `retry` is measured rather than reported: the retry rules).
+[[nodiscard]] bool cites_rule_shown_only_by(const test_case& c, observation_kind k);
+
+// ---------------------------------------------------------------------------------------------
+// Rules: fixtures/rules.json, the ids that cases cite (fixtures/README.md, "Rules")
+
+struct rule_entry {
+  std::string id;       ///< "R14"
+  std::string group;    ///< "line-classification"
+  std::string section;  ///< "9.2.6"
+  std::string link;     ///< The standard's URL with the anchor of the rule's text.
+  std::string summary;
+  std::vector<std::string> corpus;         ///< "parsing", "connection", "encoder"
+  std::vector<std::string> observable_by;  ///< Observation kinds needed to judge it.
+};
+struct gap_entry {
+  std::string id;  ///< "G1", or a project gap "P1"
+  std::string summary;
+  std::string link;
+  std::string decision;
+  std::vector<std::string> rules;
+};
+struct rule_group {
+  std::string id;
+  std::string title;
+};
+struct rule_catalogue {
+  std::string standard_title;
+  std::string standard_url;
+  std::vector<rule_group> groups;
+  std::vector<rule_entry> rules;
+  std::vector<gap_entry> gaps;
+  [[nodiscard]] const rule_entry* rule(std::string_view id) const noexcept;
+  [[nodiscard]] const gap_entry* gap(std::string_view id) const noexcept;
+};
+/// Reads a rules file (fixtures/rules.json's format). Problems become diagnostics naming the file
+/// and the key (`rules[3].id`); nullopt when there is any.
+[[nodiscard]] std::optional<rule_catalogue> load_rules_text(std::string_view json_text, const std::string& file,
+                                                            std::vector<diagnostic>& diagnostics);
+[[nodiscard]] std::optional<rule_catalogue> load_rules(const std::filesystem::path& file,
+                                                       std::vector<diagnostic>& diagnostics);
+/// The bundled catalogue, bundled_fixtures_dir() / "rules.json", read once. Throws
+/// std::runtime_error (listing the problems) when it is missing or invalid.
+[[nodiscard]] const rule_catalogue& bundled_rules();
 
 // ---------------------------------------------------------------------------------------------
 // Comparison
@@ -204,12 +251,26 @@ public:
 /// reference fed one byte at a time.
 [[nodiscard]] std::vector<std::size_t> due_counts(const test_case& c);
 
-enum class verdict : std::uint8_t { pass, fail, skip };
-[[nodiscard]] std::string_view to_string(verdict v) noexcept;  // "PASS", "FAIL", "SKIP"
+/// What happened to one case under one chunking: the one outcome type of the project. A comparison
+/// says PASS, FAIL or SKIP; a driver of another process (an adapter, a browser) adds what a process
+/// can do wrong: CRASH, TIMEOUT, PROTOCOL-ERROR.
+enum class outcome : std::uint8_t { pass, fail, skip, crash, timeout, protocol_error };
+inline constexpr outcome all_outcomes[] = {outcome::pass,  outcome::fail,    outcome::skip,
+                                           outcome::crash, outcome::timeout, outcome::protocol_error};
+/// "PASS", "FAIL", "SKIP", "CRASH", "TIMEOUT", "PROTOCOL-ERROR".
+[[nodiscard]] std::string_view to_string(outcome o) noexcept;
+[[nodiscard]] std::optional<outcome> outcome_from_string(std::string_view s) noexcept;
+/// FAIL, CRASH, TIMEOUT and PROTOCOL-ERROR: the implementation did not produce the expected log.
+[[nodiscard]] constexpr bool is_failure(outcome o) noexcept { return o != outcome::pass && o != outcome::skip; }
+/// CRASH, TIMEOUT, PROTOCOL-ERROR: the implementation misbehaved as a process (not merely a wrong log).
+[[nodiscard]] constexpr bool is_fault(outcome o) noexcept { return is_failure(o) && o != outcome::fail; }
 
+/// A judged case: what every driver (in-process, adapter, browser page, HTTP client) produces for
+/// one case under one chunking, before it becomes a record (runner: to_record()).
 struct case_result {
-  verdict outcome = verdict::pass;
-  std::string diff;     ///< For FAIL: the log diff, or the latency problem, in plain words.
+  conformance::outcome outcome = outcome::pass;
+  std::string diff;          ///< FAIL: the log diff and/or the latency or timing problem, in plain words.
+  std::string detail;        ///< SKIP and faults: what happened; otherwise notes (what was not observable).
   observation_log observed;  ///< The whole observed log (all chunks + finish), projected.
 };
 
