@@ -3,6 +3,7 @@
 // Every diagnostic names the file, the case (id, or #index) and the key path, and says what was
 // expected and what was found. Nothing here throws for bad input.
 #include "json_model.hpp"
+#include "json_syntax.hpp"
 #include <sse/utf8.hpp>
 
 #include <sse/conformance/conformance.hpp>
@@ -22,6 +23,7 @@ using detail::index_path;
 using detail::json;
 using detail::member_path;
 using detail::problem_list;
+using detail::structure_checker;
 
 bool is_lower_word_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
@@ -50,134 +52,7 @@ bool is_corpus_file(const std::filesystem::path& p) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pass 1 (SAX): syntax errors with the key path where they happen, and duplicate object keys (which
-// a DOM parser silently resolves by keeping one of them).
-
-struct finding {
-  std::optional<std::size_t> case_index;  // set when inside cases[i]
-  std::string key;                        // key path inside the case, or inside the file
-  std::string message;
-};
-
-class structure_checker final : public json::json_sax_t {
-public:
-  std::vector<finding> findings;
-  std::map<std::size_t, std::string> case_ids;  // cases[i] -> its id, when seen before a problem
-  bool syntax_error = false;
-
-  bool null() override { return value(); }
-  bool boolean(bool) override { return value(); }
-  bool number_integer(number_integer_t) override { return value(); }
-  bool number_unsigned(number_unsigned_t) override { return value(); }
-  bool number_float(number_float_t, const string_t&) override { return value(); }
-  bool binary(binary_t&) override { return value(); }
-  bool string(string_t& s) override {
-    if (stack_.size() == 3 && in_cases() && stack_[2].key == "id") case_ids[current_case()] = s;
-    return value();
-  }
-  bool start_object(std::size_t) override {
-    begin_value();
-    stack_.push_back({false, 0, {}, false, {}});
-    return true;
-  }
-  bool key(string_t& k) override {
-    frame& f = stack_.back();
-    f.key = k;
-    f.expecting_value = true;
-    if (!f.keys.insert(k).second) {
-      report(location(false), "the key '" + k + "' appears twice in the same object (JSON parsers keep only one)");
-    }
-    return true;
-  }
-  bool end_object() override { return end(); }
-  bool start_array(std::size_t) override {
-    begin_value();
-    stack_.push_back({true, 0, {}, false, {}});
-    return true;
-  }
-  bool end_array() override { return end(); }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) override {
-    syntax_error = true;
-    std::string what = ex.what();
-    if (const auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
-    if (what.find("surrogate") != std::string::npos) {
-      what = "a JSON string holds a lone surrogate (\\uD800-\\uDFFF without its pair), which has no UTF-8 "
-             "encoding; write such bytes as {\"hex\": \"...\"} (" + what + ")";
-    } else if (what.find("ill-formed UTF-8") != std::string::npos) {
-      what = "the file is not valid UTF-8 here; write raw bytes as {\"hex\": \"...\"} (" + what + ")";
-    } else {
-      what = "invalid JSON: " + what;
-    }
-    report(location(true), what);
-    return false;
-  }
-
-private:
-  struct frame {
-    bool is_array;
-    std::size_t count;  // arrays: elements started so far
-    std::string key;    // objects: the current key
-    bool expecting_value;
-    std::set<std::string> keys;
-  };
-  std::vector<frame> stack_;
-
-  bool in_cases() const { return stack_.size() >= 2 && !stack_[0].is_array && stack_[0].key == "cases" && stack_[1].is_array; }
-  std::size_t current_case() const { return stack_[1].count - 1; }
-
-  void begin_value() {
-    if (stack_.empty()) return;
-    frame& f = stack_.back();
-    if (f.is_array) ++f.count;
-  }
-  bool value() {
-    begin_value();
-    if (!stack_.empty() && !stack_.back().is_array) stack_.back().expecting_value = false;
-    return true;
-  }
-  bool end() {
-    stack_.pop_back();
-    if (!stack_.empty() && !stack_.back().is_array) stack_.back().expecting_value = false;
-    return true;
-  }
-
-  /// Where the parser is: the current element of every open container. `at_next_token`: the
-  /// position of a token not yet reported (the next element of an array, the value of a key).
-  finding location(bool at_next_token) const {
-    finding where;
-    std::string path;
-    for (std::size_t depth = 0; depth < stack_.size(); ++depth) {
-      const frame& f = stack_[depth];
-      const bool top = depth + 1 == stack_.size();
-      if (f.is_array) {
-        std::size_t index = f.count;  // count = started elements, so the current one is count - 1
-        if (!(top && at_next_token)) {
-          if (index == 0) break;
-          --index;
-        }
-        if (depth == 1 && in_cases()) {
-          where.case_index = index;
-          path.clear();
-          continue;
-        }
-        path = index_path(path, index);
-      } else {
-        if (f.key.empty() || (top && at_next_token && !f.expecting_value)) break;
-        if (depth == 0 && f.key == "cases" && stack_.size() > 1) continue;
-        path = member_path(path, f.key);
-      }
-    }
-    where.key = path;
-    return where;
-  }
-  void report(finding where, std::string message) {
-    where.message = std::move(message);
-    findings.push_back(std::move(where));
-  }
-};
-
-// ---------------------------------------------------------------------------------------------
-// Pass 2 (DOM): the fixture model.
+// The case reader (pass 2, on the DOM): the fixture model.
 
 /// Reports each key of `object` that is not in `known`.
 void check_keys(const json& object, std::initializer_list<std::string_view> known, const std::string& base,
@@ -313,23 +188,8 @@ std::optional<std::string> read_byte_string(const json& v, const std::string& ke
 
 bool no_line_breaks_or_nul(std::string_view s) { return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos; }
 
-/// Reads case `cases[index]`; `label` becomes its id, or "#index" when the id is unusable.
-std::optional<test_case> read_case(const json& v, std::size_t index, const std::string& file, const std::string& area,
-                                   std::string& label, problem_list& problems) {
-  label = "#" + std::to_string(index);
-  if (!v.is_object()) {
-    problems.push_back({"", "expected a case object, found " + describe(v)});
-    return std::nullopt;
-  }
-  const std::size_t before = problems.size();
-  test_case c;
-  c.file = file;
-  c.area = area;
-  check_keys(v,
-             {"id", "description", "rules", "class", "gap", "guards", "evidence", "tags", "input", "chunks",
-              "initial_last_event_id", "expected"},
-             "", "a case", problems);
-
+/// The case's identity and classification: id, description, rules, class, gap.
+void read_identity(const json& v, const std::string& area, test_case& c, std::string& label, problem_list& problems) {
   if (const json* id = require(v, "id", "", "a unique id like \"line-endings/crlf-split\"", problems)) {
     if (auto s = read_string(*id, "id", problems)) {
       const auto slash = s->find('/');
@@ -381,6 +241,10 @@ std::optional<test_case> read_case(const json& v, std::size_t index, const std::
     problems.push_back({"gap", "missing key: an implementation-defined case names the gap (an id of fixtures/rules.json) whose "
                                "decision its log depends on"});
   }
+}
+
+/// What the case says about itself for people: guards, evidence, tags.
+void read_notes(const json& v, test_case& c, problem_list& problems) {
   if (const auto g = v.find("guards"); g != v.end()) {
     if (auto s = read_string(*g, "guards", problems, true)) c.guards = *s;
   }
@@ -392,6 +256,10 @@ std::optional<test_case> read_case(const json& v, std::size_t index, const std::
     c.tags = read_string_list(*t, "tags", false, "short lower-case words like \"utf-8\"", is_hyphenated_words, problems);
   }
 
+}
+
+/// The body: `input` or `chunks` (pinned boundaries), and the last event ID string it starts from.
+void read_body(const json& v, test_case& c, problem_list& problems) {
   const auto input = v.find("input");
   const auto chunks = v.find("chunks");
   if (input != v.end() && chunks != v.end()) {
@@ -422,6 +290,28 @@ std::optional<test_case> read_case(const json& v, std::size_t index, const std::
       }
     }
   }
+}
+
+/// Reads case `cases[index]`; `label` becomes its id, or "#index" when the id is unusable.
+std::optional<test_case> read_case(const json& v, std::size_t index, const std::string& file, const std::string& area,
+                                   std::string& label, problem_list& problems) {
+  label = "#" + std::to_string(index);
+  if (!v.is_object()) {
+    problems.push_back({"", "expected a case object, found " + describe(v)});
+    return std::nullopt;
+  }
+  const std::size_t before = problems.size();
+  test_case c;
+  c.file = file;
+  c.area = area;
+  check_keys(v,
+             {"id", "description", "rules", "class", "gap", "guards", "evidence", "tags", "input", "chunks",
+              "initial_last_event_id", "expected"},
+             "", "a case", problems);
+
+  read_identity(v, area, c, label, problems);
+  read_notes(v, c, problems);
+  read_body(v, c, problems);
   if (const json* e = require(v, "expected", "", "the complete observation log, ending with an end observation",
                               problems)) {
     if (auto log = detail::read_observation_log(*e, "expected", detail::strictness::corpus, problems)) {

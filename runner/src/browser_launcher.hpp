@@ -1,6 +1,6 @@
 // browser_launcher.hpp: a real browser, headless, on a fresh profile, in its own process group.
 //
-// The command lines are Debian's (runner/BROWSERS.md, shared/TOOLCHAIN.md):
+// The command lines are those of Debian's packages (runner/BROWSERS.md says why each flag is there):
 //   chromium     chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run
 //                --disable-background-networking --disable-component-update --disable-sync
 //                --user-data-dir=PROFILE URL

@@ -340,3 +340,27 @@ TEST_F(Cli, NodeAdaptersSpeakTheProtocol) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(Cli, RulesShowsIdsAndRulesMdIsGeneratedFromRulesJson) {
+  auto r = run("rules R22 G4");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("R22 (§9.2.6"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("observable by: retry"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("G4 (rules"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("decision:"), std::string::npos) << r.output;
+  r = run("rules R999");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("no rule or gap 'R999'"), std::string::npos) << r.output;
+  r = run("rules");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("72 rules, 9 gaps"), std::string::npos) << r.output;
+  // fixtures/RULES.md is generated, never edited: regenerate it with the command the file names.
+  r = run("rules --markdown " + quote(path("RULES.md")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(read(path("RULES.md")), read(std::string(SSE_SOURCE_DIR) + "/fixtures/RULES.md"))
+      << "fixtures/RULES.md is stale: run `sse-conformance rules --markdown fixtures/RULES.md`";
+}
+
+}  // namespace

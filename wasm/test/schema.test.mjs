@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import Ajv2020 from 'ajv/dist/2020.js';
+import Ajv from 'ajv';
 
 const fixtures = process.env.SSE_FIXTURES_DIR || fileURLToPath(new URL('../../fixtures', import.meta.url));
 const schema = JSON.parse(readFileSync(join(fixtures, 'schema.json'), 'utf8'));
-const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);  // draft-07, as valijson reads it
 const files = readdirSync(fixtures).filter((f) => f.endsWith('.json') && f !== 'rules.json' && !f.endsWith('schema.json')).sort();
 
 test('every bundled fixture file satisfies fixtures/schema.json', () => {
@@ -46,6 +46,8 @@ const broken = {
   'unknown observation kind': (d) => { d.cases[0].expected[0].kind = 'message'; },
   'retry ms above 2^53-1': (d) => { d.cases[0].expected.unshift({ kind: 'retry', ms: 2 ** 53 }); },
   'unknown case key': (d) => { d.cases[0].expectd = []; },
+  'a rule listed twice': (d) => { d.cases[0].rules = ['R19', 'R19']; },
+  'a tag listed twice': (d) => { d.cases[0].tags = ['nul', 'nul']; },
 };
 for (const [name, breakIt] of Object.entries(broken)) {
   test(`the schema rejects a document with ${name}`, () => {
