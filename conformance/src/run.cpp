@@ -91,15 +91,10 @@ std::vector<std::size_t> due_counts(const test_case& c) {
 }
 
 std::string_view to_string(outcome o) noexcept {
-  switch (o) {
-    case outcome::pass: return "PASS";
-    case outcome::fail: return "FAIL";
-    case outcome::skip: return "SKIP";
-    case outcome::crash: return "CRASH";
-    case outcome::timeout: return "TIMEOUT";
-    case outcome::protocol_error: return "PROTOCOL-ERROR";
-  }
-  return "UNKNOWN";
+  static constexpr std::string_view names[] = {"PASS", "FAIL", "SKIP", "CRASH", "TIMEOUT", "PROTOCOL-ERROR"};
+  static_assert(std::size(names) == std::size(all_outcomes));
+  const auto i = static_cast<std::size_t>(o);
+  return i < std::size(names) ? names[i] : "UNKNOWN";
 }
 
 std::optional<outcome> outcome_from_string(std::string_view s) noexcept {

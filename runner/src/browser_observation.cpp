@@ -11,13 +11,9 @@ namespace sse::runner {
 namespace conf = sse::conformance;
 
 std::string_view to_string(browser_engine e) noexcept {
-  switch (e) {
-    case browser_engine::chromium: return "chromium";
-    case browser_engine::firefox: return "firefox";
-    case browser_engine::webkit: return "webkit";
-    case browser_engine::other: return "other";
-  }
-  return "other";
+  static constexpr std::string_view names[] = {"chromium", "firefox", "webkit", "other"};
+  const auto i = static_cast<std::size_t>(e);
+  return i < std::size(names) ? names[i] : "other";
 }
 
 std::optional<browser_engine> browser_engine_from_string(std::string_view name) noexcept {

@@ -14,14 +14,10 @@ namespace sse::runner {
 namespace conf = sse::conformance;
 
 std::string_view to_string(gate_status s) noexcept {
-  switch (s) {
-    case gate_status::ok: return "ok";
-    case gate_status::skipped: return "skipped";
-    case gate_status::implementation_defined: return "implementation-defined";
-    case gate_status::known_failure: return "known-failure";
-    case gate_status::new_failure: return "new-failure";
-  }
-  return "unknown";
+  static constexpr std::string_view names[] = {"ok", "skipped", "implementation-defined", "known-failure",
+                                               "new-failure"};
+  const auto i = static_cast<std::size_t>(s);
+  return i < std::size(names) ? names[i] : "unknown";
 }
 
 namespace {

@@ -47,9 +47,14 @@ std::string base64_encode(std::string_view bytes) {
   return out;
 }
 
-std::string printable_utf8(std::string_view text) {
+namespace {
+
+/// Walks `text` as UTF-8: each byte that is not part of a well-formed sequence is written as \xHH,
+/// each code point is given to `write(out, cp, its bytes)`.
+template <class Write>
+std::string rewrite_utf8(std::string_view text, std::size_t extra, Write write) {
   std::string out;
-  out.reserve(text.size());
+  out.reserve(text.size() + extra);
   for (std::size_t i = 0; i < text.size();) {
     const auto [n, cp] = utf8::scan(text, i);
     if (n == 0) {
@@ -57,22 +62,20 @@ std::string printable_utf8(std::string_view text) {
       ++i;
       continue;
     }
-    out.append(text.substr(i, n));
+    write(out, cp, text.substr(i, n));
     i += n;
   }
   return out;
 }
 
+}  // namespace
+
+std::string printable_utf8(std::string_view text) {
+  return rewrite_utf8(text, 0, [](std::string& out, char32_t, std::string_view bytes) { out.append(bytes); });
+}
+
 std::string xml_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (std::size_t i = 0; i < text.size();) {
-    const auto [n, cp] = utf8::scan(text, i);
-    if (n == 0) {
-      append_hex_byte(out, static_cast<unsigned char>(text[i]));
-      ++i;
-      continue;
-    }
+  return rewrite_utf8(text, text.size() / 8, [](std::string& out, char32_t cp, std::string_view bytes) {
     switch (cp) {
       case U'&': out += "&amp;"; break;
       case U'<': out += "&lt;"; break;
@@ -83,18 +86,15 @@ std::string xml_escape(std::string_view text) {
       case U'\n':
       case U'\r': out += static_cast<char>(cp); break;
       default:
-        if (cp < 0x20 || cp == 0xFFFE || cp == 0xFFFF) {
-          if (cp < 0x80)
-            append_hex_byte(out, static_cast<unsigned char>(cp));
-          else
-            out += cp == 0xFFFE ? "\\uFFFE" : "\\uFFFF";
+        if (cp < 0x20) {
+          append_hex_byte(out, static_cast<unsigned char>(cp));
+        } else if (cp == 0xFFFE || cp == 0xFFFF) {  // not XML 1.0 characters
+          out += cp == 0xFFFE ? "\\uFFFE" : "\\uFFFF";
         } else {
-          out.append(text.substr(i, n));
+          out.append(bytes);
         }
     }
-    i += n;
-  }
-  return out;
+  });
 }
 
 bool glob_match(const std::string& pattern, const std::string& text) {

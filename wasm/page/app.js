@@ -6,7 +6,7 @@
 // run=ID names the run; concurrency=N; area=A and verdict=V preset the filters; q=TEXT the search;
 // engine=E overrides the engine detected from the user agent; open=ID (repeatable) opens a case's
 // details; play=1 runs the playground's stream at once (with #playground to show it).
-import { escapeString, escapeBytesRuns, parseEscapedText, hexToBytes, useEscaper } from './escape.js';
+import { escapeString, escapeBytesRuns, parseEscapedText, hexToBytes, splitEscapes, useEscaper } from './escape.js';
 import { loadReference } from './reference.js';
 
 const params = new URLSearchParams(location.search);
@@ -65,15 +65,9 @@ function el(tag, attrs = {}, ...children) {
 function escapedSpan(s) {
   // Escapes coloured inside a string: split on backslash sequences produced by escapeString.
   const span = el('span', { class: 's' });
-  const text = escapeString(s);
-  const re = /\\(x[0-9A-F]{2}|u[0-9A-F]{4,6}|[rnt0\\"])/g;
-  let last = 0, m;
-  while ((m = re.exec(text))) {
-    if (m.index > last) span.append(text.slice(last, m.index));
-    span.append(el('span', { class: 'esc', text: m[0] }));
-    last = m.index + m[0].length;
+  for (const [text, isEscape] of splitEscapes(escapeString(s))) {
+    span.append(isEscape ? el('span', { class: 'esc', text }) : text);
   }
-  if (last < text.length) span.append(text.slice(last));
   return span;
 }
 

@@ -1,19 +1,26 @@
 // escape.js: bytes and strings made visible, the way the project shows them everywhere
 // (conformance::escape_bytes): \r \n \t \0 \\ \" as such; other C0 controls and DEL as \xHH; invalid
-// UTF-8 bytes as \xHH; invisible or non-printing code points as \uHHHH; everything else as is.
+// UTF-8 bytes as \xHH; invisible or non-printing code points as \uHHHH (\UHHHHHHHH above U+FFFF);
+// everything else as is.
 // The page uses the WASM package's escape_bytes when it is loaded (see reference.js), and these
-// functions only before that or without it.
+// functions only before that or without it; wasm/test/escape.test.mjs holds the two to the same output.
 
 let packageEscape = null;
 /** Uses the WASM package's escapeBytes (conformance::escape_bytes itself) from now on. */
 export function useEscaper(fn) { packageEscape = fn; }
 
-const INVISIBLE = new Set([0x85, 0xa0, 0xad, 0x034f, 0x061c, 0x115f, 0x1160, 0x180e, 0xfeff, 0xfffd, 0xfffc]);
-
-function invisible(cp) {
-  return (cp >= 0x80 && cp <= 0x9f) || INVISIBLE.has(cp) || (cp >= 0x2000 && cp <= 0x200f) ||
-    (cp >= 0x2028 && cp <= 0x202f) || (cp >= 0x205f && cp <= 0x206f) || (cp >= 0xfe00 && cp <= 0xfe0f) ||
-    (cp >= 0xfff0 && cp <= 0xfffb) || (cp >= 0xe000 && cp <= 0xf8ff) || (cp >= 0xd800 && cp <= 0xdfff);
+/**
+ * Code points shown as escapes: the same set as conformance::escape_bytes's is_invisible() (C++),
+ * which wasm/test/escape.test.mjs checks for every code point and every corpus input.
+ */
+function invisible(c) {
+  return (c >= 0x80 && c <= 0xa0) || c === 0xad || c === 0x34f || c === 0x61c ||
+    (c >= 0x115f && c <= 0x1160) || (c >= 0x17b4 && c <= 0x17b5) || (c >= 0x180b && c <= 0x180f) ||
+    (c >= 0x2000 && c <= 0x200f) || (c >= 0x2028 && c <= 0x202f) || (c >= 0x205f && c <= 0x206f) ||
+    c === 0x3000 || c === 0x3164 || c === 0xffa0 || (c >= 0xd800 && c <= 0xf8ff) ||
+    (c >= 0xfdd0 && c <= 0xfdef) || (c >= 0xfe00 && c <= 0xfe0f) || c === 0xfeff ||
+    (c >= 0xfff0 && c <= 0xffff) || (c & 0xfffe) === 0xfffe || (c >= 0x1bca0 && c <= 0x1bca3) ||
+    (c >= 0x1d173 && c <= 0x1d17a) || (c >= 0xe0000 && c <= 0xe0fff) || c >= 0xf0000;
 }
 
 function hex2(n) { return n.toString(16).toUpperCase().padStart(2, '0'); }
@@ -28,7 +35,10 @@ function escapeCodePoint(cp) {
     case 0x22: return '\\"';
   }
   if (cp < 0x20 || cp === 0x7f) return '\\x' + hex2(cp);
-  if (invisible(cp)) return '\\u' + cp.toString(16).toUpperCase().padStart(4, '0');
+  if (invisible(cp)) {
+    return cp > 0xffff ? '\\U' + cp.toString(16).toUpperCase().padStart(8, '0')
+      : '\\u' + cp.toString(16).toUpperCase().padStart(4, '0');
+  }
   return null;
 }
 
@@ -43,41 +53,50 @@ export function escapeString(s) {
   return out;
 }
 
-/** Decodes one UTF-8 sequence at bytes[i]: [codePoint, length] or null when it is invalid. */
+/**
+ * The well-formed UTF-8 sequence at bytes[i]: [codePoint, length], or null when the byte there starts
+ * none (the Encoding standard's UTF-8 decoder boundaries, as sse/utf8.hpp).
+ */
 function decodeAt(bytes, i) {
   const b = bytes[i];
   if (b < 0x80) return [b, 1];
-  let n, cp, min;
-  if (b >= 0xc2 && b <= 0xdf) { n = 2; cp = b & 0x1f; min = 0x80; }
-  else if (b >= 0xe0 && b <= 0xef) { n = 3; cp = b & 0x0f; min = 0x800; }
-  else if (b >= 0xf0 && b <= 0xf4) { n = 4; cp = b & 0x07; min = 0x10000; }
+  let n, cp, lower = 0x80, upper = 0xbf;
+  if (b >= 0xc2 && b <= 0xdf) { n = 2; cp = b & 0x1f; }
+  else if (b >= 0xe0 && b <= 0xef) { n = 3; cp = b & 0x0f; if (b === 0xe0) lower = 0xa0; if (b === 0xed) upper = 0x9f; }
+  else if (b >= 0xf0 && b <= 0xf4) { n = 4; cp = b & 0x07; if (b === 0xf0) lower = 0x90; if (b === 0xf4) upper = 0x8f; }
   else return null;
   if (i + n > bytes.length) return null;
   for (let k = 1; k < n; k++) {
     const c = bytes[i + k];
-    if ((c & 0xc0) !== 0x80) return null;
+    if (c < lower || c > upper) return null;
+    lower = 0x80; upper = 0xbf;
     cp = (cp << 6) | (c & 0x3f);
   }
-  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return null;
   return [cp, n];
+}
+
+/**
+ * Escaped text (as escape_bytes writes it) as [text, isEscape] runs: each escape is exactly one of
+ * \r \n \t \0 \\ \" \xHH \uHHHH \UHHHHHHHH, so the hex letters after an escape stay plain text.
+ */
+export function splitEscapes(text) {
+  const runs = [];
+  const re = /\\(x[0-9A-F]{2}|u[0-9A-F]{4}|U[0-9A-F]{8}|[rnt0\\"])/g;
+  let last = 0, m;
+  while ((m = re.exec(text))) {
+    if (m.index > last) runs.push([text.slice(last, m.index), false]);
+    runs.push([m[0], true]);
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) runs.push([text.slice(last), false]);
+  return runs;
 }
 
 /** Bytes escaped for people, as a list of [text, isEscape] runs (so the page can colour escapes). */
 export function escapeBytesRuns(bytes) {
   if (packageEscape) {
-    // Split the package's text into plain runs and escapes; an escaped LF also breaks the line.
-    const runs = [];
-    const text = packageEscape(bytes);
-    const re = /\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4,6}|[rnt0\\"])/g;
-    let last = 0, m;
-    while ((m = re.exec(text))) {
-      if (m.index > last) runs.push([text.slice(last, m.index), false]);
-      runs.push([m[0], true]);
-      if (m[0] === '\\n') runs.push(['\n', false]);
-      last = m.index + m[0].length;
-    }
-    if (last < text.length) runs.push([text.slice(last), false]);
-    return runs;
+    // The package's text split into plain runs and escapes; an escaped LF also breaks the line.
+    return splitEscapes(packageEscape(bytes)).flatMap((r) => (r[0] === '\\n' && r[1] ? [r, ['\n', false]] : [r]));
   }
   const runs = [];
   let plain = '';

@@ -1,9 +1,11 @@
 // sse/conformance/conformance.hpp: what "conforming" means, as code.
 //
-// The one flow of the project (see README): a corpus case (exact bytes, expected observation log) is
+// The project's one flow: a corpus case (exact bytes, expected observation log; fixtures/README.md) is
 // cut by a chunking plan, fed to an implementation under test, and the observed log is compared with
-// the expected one. This header is the contract used by the GoogleTest suite, the runner CLI and the
-// WebAssembly build alike, so a verdict never depends on where it was computed.
+// the expected one into a case_result. This header is the contract used by the GoogleTest suites,
+// the runner CLI (which turns case_results into run records: runner/src/gate.hpp) and the WebAssembly
+// build alike, so a verdict never depends on where it was computed. Observations as nlohmann::json
+// values: observation_json.hpp.
 #pragma once
 
 #include <sse/parser.hpp>
@@ -91,9 +93,11 @@ struct load_result {
 /// Returns nullopt and sets `error` when the text is not a valid log.
 [[nodiscard]] std::optional<observation_log> log_from_json(std::string_view json_text, std::string* error);
 
-/// Escapes bytes for people: printable ASCII as is; \r \n \t \0 \\ \" as such; other C0 controls and
-/// DEL as \xHH; invalid UTF-8 bytes as \xHH; U+FFFD, U+FEFF, U+2028, U+2029, U+0085 and other
-/// non-printing or invisible code points as \uHHHH; other valid UTF-8 as is.
+/// Escapes bytes for people, the project's one escaper (the page's escape.js is held to it by a test):
+/// printable ASCII as is; \r \n \t \0 \\ \" as such; other C0 controls and DEL as \xHH; each byte
+/// that is not part of a well-formed UTF-8 sequence as \xHH; invisible, blank-looking or non-printing
+/// code points (C1 controls, U+FEFF, U+FFFD, U+2028, spaces, private use, noncharacters...) as
+/// \uHHHH, or \UHHHHHHHH above U+FFFF; other valid UTF-8 as is.
 [[nodiscard]] std::string escape_bytes(std::string_view bytes);
 /// One line per observation: `event type="message" data="a\nb" last_event_id=""`, `retry ms=3000`,
 /// `last_event_id value="x"`, `comment text=" hi"`, `end last_event_id="x"`.
