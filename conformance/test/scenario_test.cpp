@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 
 namespace sc = sse::conformance;
@@ -33,6 +34,19 @@ TEST(Scenarios, LoadWithoutDiagnostics) {
   const auto& r = bundled();
   EXPECT_TRUE(r.ok()) << r.diagnostics.size() << " problem(s) in " << sc::bundled_scenarios_dir() << ":\n" << all(r);
   EXPECT_GE(r.scenarios.size(), 150u);
+}
+
+TEST(Scenarios, EveryRuleAClientCanShowHasThreeScenarios) {
+  // R43 and R45-R66, except R47 (the initiator type is visible to neither the page nor the server).
+  std::map<std::string, std::size_t> count;
+  for (const auto& s : bundled().scenarios) {
+    for (const auto& r : s.rules) ++count[r];
+  }
+  for (int n = 43; n <= 66; ++n) {
+    if (n == 44 || n == 47) continue;
+    const std::string rule = "R" + std::to_string(n);
+    EXPECT_GE(count[rule], 3u) << rule << " is cited by fewer than three scenarios";
+  }
 }
 
 class Scenario : public ::testing::TestWithParam<std::size_t> {};
