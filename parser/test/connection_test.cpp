@@ -57,6 +57,26 @@ void open_stream(connection& es) {
   ASSERT_EQ(es.state(), ready_state::open);
 }
 
+TEST(Connection, HeaderExample) {
+  sse::connection es({.url = "/stream", .document_url = "https://a.test/"});
+  auto out = es.start();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].request.url, "https://a.test/stream");
+  es.receive_response(200, {{"Content-Type", "text/event-stream"}});
+  es.receive_body("data: hi\n\n");
+  connection_outputs page;
+  while (es.has_pending_tasks()) {
+    for (auto& o : es.run_next_task()) page.push_back(o);
+  }
+  ASSERT_EQ(kinds(page), (std::vector{connection_output_kind::open, connection_output_kind::message}));
+  EXPECT_EQ(page[1].data, "hi");
+  out = es.end_of_body();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, connection_output_kind::wait);
+  EXPECT_EQ(out[0].delay_ms, 3000u);
+  EXPECT_EQ(es.run_next_task().at(0).state, ready_state::connecting);
+}
+
 // --- constructor ---------------------------------------------------------------------------
 
 TEST(Connection, ConstructorLeavesConnectingAndStartSendsTheRequest) {

@@ -14,12 +14,13 @@
 // between queueing and running drops it (R33, R55, R59, R65, R66).
 //
 // @example
-//   sse::connection es({.url = "https://a.test/stream"});
+//   sse::connection es({.url = "/stream", .document_url = "https://a.test/"});
 //   auto out = es.start();                        // [send_request GET https://a.test/stream]
 //   es.receive_response(200, {{"Content-Type", "text/event-stream"}});
 //   es.receive_body("data: hi\n\n");
 //   while (es.has_pending_tasks()) es.run_next_task();   // [open (OPEN)], [message "hi" (OPEN)]
 //   out = es.end_of_body();                       // [wait 3000 ms]; queued: error (CONNECTING)
+//   (connection_test.cpp runs this example.)
 //
 // Decisions where the standard is silent or literally odd are documented in fixtures/README.md
 // (gaps G1, G2, G3, G5, G6, P1, P2) and marked below where they apply.
