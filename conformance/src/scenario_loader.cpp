@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <system_error>
 
@@ -380,6 +381,65 @@ std::optional<scenario> read_scenario(const json& v, std::size_t index, const st
   return s;
 }
 
+/// Duplicate object keys, which a DOM parser silently resolves by keeping one of them: each is
+/// reported with its key path (for example `scenarios[3].exchanges[0].request.url`).
+class duplicate_key_finder final : public json::json_sax_t {
+public:
+  std::vector<std::string> paths;
+
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t&) override { return value(); }
+  bool binary(binary_t&) override { return value(); }
+  bool string(string_t&) override { return value(); }
+  bool start_object(std::size_t) override {
+    value();
+    stack_.push_back({false, 0, {}, {}});
+    return true;
+  }
+  bool key(string_t& k) override {
+    frame& f = stack_.back();
+    f.key = k;
+    if (!f.keys.insert(k).second) paths.push_back(path());
+    return true;
+  }
+  bool end_object() override {
+    stack_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    value();
+    stack_.push_back({true, 0, {}, {}});
+    return true;
+  }
+  bool end_array() override {
+    stack_.pop_back();
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+private:
+  struct frame {
+    bool is_array;
+    std::size_t count;  // arrays: elements started so far
+    std::string key;    // objects: the current key
+    std::set<std::string> keys;
+  };
+  std::vector<frame> stack_;
+
+  bool value() {
+    if (!stack_.empty() && stack_.back().is_array) ++stack_.back().count;
+    return true;
+  }
+  std::string path() const {
+    std::string out;
+    for (const auto& f : stack_) out = f.is_array ? index_path(out, f.count - 1) : member_path(out, f.key);
+    return out;
+  }
+};
+
 class scenario_builder {
 public:
   void add_path(const std::filesystem::path& path) {
@@ -423,6 +483,12 @@ public:
       add(file, "", "", "invalid JSON: " + what);
       return;
     }
+    duplicate_key_finder duplicates;
+    json::sax_parse(text, &duplicates);
+    for (const auto& path : duplicates.paths) {
+      add(file, "", path, "this key appears twice in the same object (JSON parsers keep only one); the file is refused");
+    }
+    if (!duplicates.paths.empty()) return;
     problem_list problems;
     if (!root.is_object()) {
       add(file, "", "", "expected a JSON object with format_version, area, title and scenarios, found " + describe(root));

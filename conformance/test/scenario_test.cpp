@@ -200,6 +200,13 @@ TEST(ScenarioLoader, DuplicateIdsAcrossScenarios) {
   EXPECT_EQ(r.scenarios.size(), 1u);
 }
 
+TEST(ScenarioLoader, DuplicateKeyIsRefused) {
+  const auto r = sc::load_scenarios_text(file_with(valid_scenario("\"method\": \"GET\"", "\"method\": \"GET\", \"method\": \"POST\"")),
+                                         "t.json");
+  expect_diagnostic(r, "", "scenarios[0].exchanges[0].request.method", "appears twice");
+  EXPECT_TRUE(r.scenarios.empty());
+}
+
 TEST(ScenarioLoader, SyntaxErrorNamesTheFile) {
   const auto r = sc::load_scenarios_text("{\"format_version\": 1,", "t.json");
   ASSERT_FALSE(r.ok());
