@@ -12,7 +12,7 @@ namespace sc = sse::conformance;
 TEST(Rules, BundledCatalogueHasEveryRuleAndGapOnce) {
   const sc::rule_catalogue& rules = sc::bundled_rules();
   ASSERT_EQ(rules.rules.size(), 72u);
-  ASSERT_EQ(rules.gaps.size(), 9u);
+  ASSERT_GE(rules.gaps.size(), 9u);  // G1..G9, then the project's own gaps (P<n>)
   for (unsigned i = 1; i <= 72; ++i) EXPECT_NE(rules.rule("R" + std::to_string(i)), nullptr) << i;
   for (unsigned i = 1; i <= 9; ++i) EXPECT_NE(rules.gap("G" + std::to_string(i)), nullptr) << i;
   for (const auto& r : rules.rules) {

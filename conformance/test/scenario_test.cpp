@@ -1,0 +1,217 @@
+// scenario_test.cpp: the reference connection model (sse::connection) reproduces every connection
+// scenario of fixtures/connection, one GoogleTest per scenario; and broken scenario files give
+// diagnostics that name the file, the scenario and the key.
+#include <sse/conformance/scenario.hpp>
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+namespace sc = sse::conformance;
+
+namespace {
+
+const sc::scenario_load_result& bundled() {
+  static const sc::scenario_load_result loaded = sc::load_scenarios({sc::bundled_scenarios_dir()});
+  return loaded;
+}
+
+std::string all(const sc::scenario_load_result& r) {
+  std::string out;
+  for (const auto& d : r.diagnostics) out += "  " + d.to_string() + "\n";
+  return out;
+}
+
+/// "status/204-no-content-fails" -> "status__204_no_content_fails"
+std::string test_name(const std::string& id) {
+  std::string name;
+  for (char c : id) name += c == '/' ? std::string("__") : std::string(1, (c == '-') ? '_' : c);
+  return name;
+}
+
+TEST(Scenarios, LoadWithoutDiagnostics) {
+  const auto& r = bundled();
+  EXPECT_TRUE(r.ok()) << r.diagnostics.size() << " problem(s) in " << sc::bundled_scenarios_dir() << ":\n" << all(r);
+  EXPECT_GE(r.scenarios.size(), 150u);
+}
+
+TEST(Scenarios, EveryRuleAClientCanShowHasThreeScenarios) {
+  // R43 and R45-R66, except R47 (the initiator type is visible to neither the page nor the server).
+  std::map<std::string, std::size_t> count;
+  for (const auto& s : bundled().scenarios) {
+    for (const auto& r : s.rules) ++count[r];
+  }
+  for (int n = 43; n <= 66; ++n) {
+    if (n == 44 || n == 47) continue;
+    const std::string rule = "R" + std::to_string(n);
+    EXPECT_GE(count[rule], 3u) << rule << " is cited by fewer than three scenarios";
+  }
+}
+
+class Scenario : public ::testing::TestWithParam<std::size_t> {};
+
+TEST_P(Scenario, ReferenceReproducesTheLog) {
+  const sc::scenario& s = bundled().scenarios.at(GetParam());
+  const sc::scenario_result r = sc::run_scenario(s);
+  EXPECT_TRUE(r.passed) << s.id << " (" << s.file << ", " << sc::to_string(s.klass) << (s.gap.empty() ? "" : " " + s.gap)
+                        << ")\n  " << s.description << "\n"
+                        << r.diff;
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, Scenario, ::testing::Range<std::size_t>(0, bundled().scenarios.size()),
+                         [](const ::testing::TestParamInfo<std::size_t>& p) {
+                           return test_name(bundled().scenarios.at(p.param).id);
+                         });
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(Scenario);
+
+// ---------------------------------------------------------------------------------------------
+// A scenario that cannot fail would prove nothing: a changed expectation must be caught.
+
+const sc::scenario& find(const std::string& id) {
+  for (const auto& s : bundled().scenarios) {
+    if (s.id == id) return s;
+  }
+  throw std::runtime_error("no scenario " + id);
+}
+
+TEST(ScenarioRun, WrongExpectedEntryFailsWithADiff) {
+  sc::scenario s = find("basics/connecting-then-open-then-message");
+  s.expected.back().data = "goodbye";
+  const auto r = sc::run_scenario(s);
+  EXPECT_FALSE(r.passed);
+  EXPECT_NE(r.diff.find("- message type=\"message\" data=\"goodbye\""), std::string::npos) << r.diff;
+  EXPECT_NE(r.diff.find("+ message type=\"message\" data=\"hello\""), std::string::npos) << r.diff;
+}
+
+TEST(ScenarioRun, WrongRequestHeaderIsNamed) {
+  sc::scenario s = find("reconnection/last-event-id-sent");
+  s.exchanges.at(1).request.last_event_id = "2";
+  const auto r = sc::run_scenario(s);
+  EXPECT_FALSE(r.passed);
+  EXPECT_NE(r.diff.find("request #1 (exchanges[1].request): header Last-Event-ID: expected \"2\", sent \"1\""),
+            std::string::npos)
+      << r.diff;
+}
+
+TEST(ScenarioRun, UnexpectedExtraRequestIsReported) {
+  sc::scenario s = find("reconnection/retry-sets-the-wait");
+  s.exchanges.pop_back();  // the client will still reconnect
+  const auto r = sc::run_scenario(s);
+  EXPECT_FALSE(r.passed);
+  EXPECT_NE(r.diff.find("request #1"), std::string::npos) << r.diff;
+  EXPECT_NE(r.diff.find("has only 1 exchanges"), std::string::npos) << r.diff;
+}
+
+TEST(ScenarioRun, OriginsAreSubstituted) {
+  sc::scenario_run_options o;
+  o.origin = "https://a.test";
+  o.other_origin = "https://b.test:8443";
+  EXPECT_EQ(sc::substitute_origins("{origin}/x {other_origin}/y {nope}", o), "https://a.test/x https://b.test:8443/y {nope}");
+  // The run does not depend on the concrete origins.
+  EXPECT_TRUE(sc::run_scenario(find("cors/allow-origin-exact"), o).passed);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Broken files: every diagnostic names file, scenario and key.
+
+std::string file_with(const std::string& scenario_json) {
+  return R"({"format_version": 1, "area": "status", "title": "t", "scenarios": [)" + scenario_json + "]}";
+}
+
+std::string valid_scenario(const std::string& replace_key = "", const std::string& with = "") {
+  std::string s = R"({"id": "status/x", "description": "d", "rules": ["R51"], "class": "spec",
+    "client": {"url": "{origin}/s", "with_credentials": false},
+    "exchanges": [{"request": {"url": "{origin}/s", "method": "GET", "accept": "text/event-stream",
+                               "cache_control": "no-cache", "last_event_id": null},
+                   "response": {"status": 404, "headers": [["Content-Type", "text/event-stream"]], "body": [], "end": "close"}}],
+    "expected": [{"kind": "construct", "ready_state": 0}, {"kind": "request", "exchange": 0, "min_delay_ms": 0},
+                 {"kind": "error", "ready_state": 2}]})";
+  if (!replace_key.empty()) {
+    const auto at = s.find(replace_key);
+    if (at == std::string::npos) throw std::runtime_error("no " + replace_key);
+    s.replace(at, replace_key.size(), with);
+  }
+  return s;
+}
+
+void expect_diagnostic(const sc::scenario_load_result& r, const std::string& id, const std::string& key,
+                       const std::string& words) {
+  bool found = false;
+  for (const auto& d : r.diagnostics) {
+    found = found || (d.file == "t.json" && d.case_id == id && d.key == key && d.message.find(words) != std::string::npos);
+  }
+  EXPECT_TRUE(found) << "no diagnostic for scenario '" << id << "', key '" << key << "' saying '" << words << "'; got:\n"
+                     << all(r);
+}
+
+TEST(ScenarioLoader, ValidFileLoadsAndRuns) {
+  const auto r = sc::load_scenarios_text(file_with(valid_scenario()), "t.json");
+  ASSERT_TRUE(r.ok()) << all(r);
+  ASSERT_EQ(r.scenarios.size(), 1u);
+  EXPECT_TRUE(sc::run_scenario(r.scenarios[0]).passed) << sc::run_scenario(r.scenarios[0]).diff;
+}
+
+TEST(ScenarioLoader, BadHexInHeaderValue) {
+  const auto r = sc::load_scenarios_text(
+      file_with(valid_scenario("\"text/event-stream\"]]", "[\"text/\", {\"hex\": \"4G\"}]]]")), "t.json");
+  expect_diagnostic(r, "status/x", "exchanges[0].response.headers[0][1][1].hex", "pairs of hex digits");
+}
+
+TEST(ScenarioLoader, UnknownResponseEnd) {
+  const auto r = sc::load_scenarios_text(file_with(valid_scenario("\"end\": \"close\"", "\"end\": \"finish\"")), "t.json");
+  expect_diagnostic(r, "status/x", "exchanges[0].response.end", "\"close\", \"reset\", \"hold\"");
+}
+
+TEST(ScenarioLoader, MissingLastEventIdKey) {
+  const auto r = sc::load_scenarios_text(
+      file_with(valid_scenario("\"cache_control\": \"no-cache\", \"last_event_id\": null", "\"cache_control\": \"no-cache\"")),
+      "t.json");
+  expect_diagnostic(r, "status/x", "exchanges[0].request.last_event_id", "missing required key");
+}
+
+TEST(ScenarioLoader, RequestEntriesMustMatchExchanges) {
+  const auto r = sc::load_scenarios_text(
+      file_with(valid_scenario("{\"kind\": \"request\", \"exchange\": 0, \"min_delay_ms\": 0},", "")), "t.json");
+  expect_diagnostic(r, "status/x", "expected", "0 request entries but the scenario has 1 exchanges");
+}
+
+TEST(ScenarioLoader, ReadyStateOutOfRange) {
+  const auto r = sc::load_scenarios_text(
+      file_with(valid_scenario("{\"kind\": \"error\", \"ready_state\": 2}", "{\"kind\": \"error\", \"ready_state\": 3}")),
+      "t.json");
+  expect_diagnostic(r, "status/x", "expected[2].ready_state", "from 0 to 2");
+}
+
+TEST(ScenarioLoader, IdMustStartWithArea) {
+  const auto r = sc::load_scenarios_text(file_with(valid_scenario("status/x", "close/x")), "t.json");
+  expect_diagnostic(r, "#0", "id", "\"status/<name>\"");
+}
+
+TEST(ScenarioLoader, ImplementationDefinedNeedsGap) {
+  const auto r = sc::load_scenarios_text(
+      file_with(valid_scenario("\"class\": \"spec\"", "\"class\": \"implementation-defined\"")), "t.json");
+  expect_diagnostic(r, "status/x", "gap", "names the gap");
+}
+
+TEST(ScenarioLoader, DuplicateIdsAcrossScenarios) {
+  const auto r = sc::load_scenarios_text(file_with(valid_scenario() + "," + valid_scenario()), "t.json");
+  expect_diagnostic(r, "status/x", "id", "duplicate id");
+  EXPECT_EQ(r.scenarios.size(), 1u);
+}
+
+TEST(ScenarioLoader, DuplicateKeyIsRefused) {
+  const auto r = sc::load_scenarios_text(file_with(valid_scenario("\"method\": \"GET\"", "\"method\": \"GET\", \"method\": \"POST\"")),
+                                         "t.json");
+  expect_diagnostic(r, "", "scenarios[0].exchanges[0].request.method", "appears twice");
+  EXPECT_TRUE(r.scenarios.empty());
+}
+
+TEST(ScenarioLoader, SyntaxErrorNamesTheFile) {
+  const auto r = sc::load_scenarios_text("{\"format_version\": 1,", "t.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.diagnostics[0].file, "t.json");
+  EXPECT_NE(r.diagnostics[0].message.find("invalid JSON"), std::string::npos);
+}
+
+}  // namespace
