@@ -5,16 +5,11 @@
 
 #include <sse/conformance/conformance.hpp>
 
-#include <sse/conformance/conformance.hpp>
-
 #include <algorithm>
 #include <set>
 
 namespace sse::conformance::detail {
 namespace {
-
-  return max == 0 || n <= max;
-}
 
 bool is_hex_digit(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 unsigned hex_value(char c) {
