@@ -79,6 +79,24 @@ export function fedStream() {
   };
 }
 
+/** Runs `during` with setTimeout captured instead of scheduled, and resolves to the captured
+ *  [callback, delay] pairs: how a client adapter sees the reconnection an EventSource schedules at
+ *  end of body (the delay is its reconnection time) without waiting for it. */
+export async function captureTimeouts(during) {
+  const captured = [];
+  const original = globalThis.setTimeout;
+  globalThis.setTimeout = (callback, delay, ...args) => {
+    captured.push([() => callback(...args), delay]);
+    return { unref() {}, ref() {}, hasRef: () => false, [Symbol.toPrimitive]: () => 0 };
+  };
+  try {
+    await during();
+  } finally {
+    globalThis.setTimeout = original;
+  }
+  return captured;
+}
+
 /** Protocol 1 additions the runner does not accept yet (see ADAPTERS.md, "protocol 1, additions"):
  *  sent only when SSE_PROTOCOL_EXTENSIONS=1, so that today's runner, which rejects unknown keys,
  *  keeps working. */
