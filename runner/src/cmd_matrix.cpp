@@ -19,7 +19,22 @@ using json = nlohmann::json;
 namespace conf = sse::conformance;
 
 struct matrix_options {
-  std::vector<std::string> impls = {"reference", "eventsource-parser", "undici", "fetch-event-source", "wasm"};
+  std::vector<std::string> impls = {"reference",
+                                    "eventsource-parser",
+                                    "eventsource-parser-3",
+                                    "undici",
+                                    "undici-7",
+                                    "fetch-event-source",
+                                    "openai",
+                                    "effect",
+                                    "azure-core-sse",
+                                    "fetch-event-stream",
+                                    "parse-sse",
+                                    "eventsource",
+                                    "node-eventsource",
+                                    "donovanhide-eventsource",
+                                    "gin-contrib-sse",
+                                    "wasm"};
   corpus_options corpus;
   execution_options execution;
   std::string markdown_file;
@@ -159,8 +174,8 @@ std::string markdown(const std::vector<column>& cols, const selected_corpus& cor
       continue;
     }
     std::string adapter = c.info.command.empty() ? "in-process" : c.info.command;
-    if (const auto pos = adapter.find(adapters_dir()); pos != std::string::npos)
-      adapter.replace(pos, adapters_dir().size(), "runner/adapters");
+    for (const auto& [dir, shown] : {std::pair{adapters_dir(), "runner/adapters"}, std::pair{go_adapters_dir(), "build/runner/go-adapters"}})
+      while (adapter.find(dir) != std::string::npos) adapter.replace(adapter.find(dir), dir.size(), shown);
     md << "| " << title(c) << " | " << describe(c.info.caps) << " | `" << adapter << "` | " << std::fixed
        << std::setprecision(1) << c.seconds << " s |\n";
   }
