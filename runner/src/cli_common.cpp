@@ -144,6 +144,10 @@ constexpr builtin builtins[] = {
     {"parse-sse", "parse-sse.mjs", adapter_runtime::node, "parse-sse parseServerSentEvents()"},
     {"eventsource", "eventsource.mjs", adapter_runtime::node_lts, "eventsource 5.x, with a custom fetch over the case's body"},
     {"node-eventsource", "node-eventsource.mjs", adapter_runtime::node, "Debian's node-eventsource 2.x (eventsource 2.x)"},
+    {"eventsource-client", "eventsource-client.mjs", adapter_runtime::node, "eventsource-client createEventSource, custom fetch"},
+    {"launchdarkly-eventsource", "launchdarkly-eventsource.mjs", adapter_runtime::node, "launchdarkly-eventsource, fed through http.request"},
+    {"event-source-polyfill", "event-source-polyfill.mjs", adapter_runtime::node, "event-source-polyfill with its FetchTransport"},
+    {"extended-eventsource", "extended-eventsource.mjs", adapter_runtime::node, "extended-eventsource, custom fetch"},
     {"donovanhide-eventsource", "donovanhide-eventsource", adapter_runtime::go, "Go: github.com/donovanhide/eventsource Decoder (Debian)"},
     {"gin-contrib-sse", "gin-contrib-sse", adapter_runtime::go, "Go: github.com/gin-contrib/sse Decode (Debian)"},
 };

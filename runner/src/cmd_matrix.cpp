@@ -32,6 +32,10 @@ struct matrix_options {
                                     "parse-sse",
                                     "eventsource",
                                     "node-eventsource",
+                                    "eventsource-client",
+                                    "launchdarkly-eventsource",
+                                    "event-source-polyfill",
+                                    "extended-eventsource",
                                     "donovanhide-eventsource",
                                     "gin-contrib-sse",
                                     "wasm"};

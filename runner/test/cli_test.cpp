@@ -376,6 +376,8 @@ INSTANTIATE_TEST_SUITE_P(
                       bundled_adapter{"fetch-event-stream", npm, false}, bundled_adapter{"parse-sse", npm, false},
                       bundled_adapter{"eventsource", node_lts, false},
                       bundled_adapter{"node-eventsource", "/usr/share/nodejs/eventsource/package.json", false},
+                      bundled_adapter{"eventsource-client", npm, false}, bundled_adapter{"launchdarkly-eventsource", npm, false},
+                      bundled_adapter{"event-source-polyfill", npm, false}, bundled_adapter{"extended-eventsource", npm, false},
                       bundled_adapter{"donovanhide-eventsource", SSE_GO_ADAPTERS_DIR "/donovanhide-eventsource", false},
                       bundled_adapter{"gin-contrib-sse", SSE_GO_ADAPTERS_DIR "/gin-contrib-sse", true}),
     [](const ::testing::TestParamInfo<bundled_adapter>& adapter_info) {
