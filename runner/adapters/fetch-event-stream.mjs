@@ -2,7 +2,7 @@
 // through its own TextDecoderStream and Deno std's TextLineStream with allowCR) and yields one message
 // per block {data?, event?, id?, retry?}, for any block that had a data, event, id or retry field.
 // The adapter hands it a Response over a stream it feeds. A message is reported as an event of its
-// `event` (or "message") with its `data` ("" when the block had none); its `id`, when present, is
+// `event` ("message" when absent or empty) with its `data` ("" when the block had none); its `id`, when present, is
 // converted by the library to a number when it looks like one, and String() of it becomes the last
 // event ID (starting from the reset's). `retry` travels on the message and is reported with it.
 // No comments; id-only blocks come out as events, which is what the library yields.
@@ -21,7 +21,7 @@ serve({
       for await (const message of events(body.response())) {
         if (message.id !== undefined) lastEventId = String(message.id);
         if (message.retry !== undefined) seen.push({ kind: 'retry', ms: message.retry });
-        seen.push({ kind: 'event', type: message.event ?? 'message', data: message.data ?? '', last_event_id: lastEventId });
+        seen.push({ kind: 'event', type: message.event || 'message', data: message.data ?? '', last_event_id: lastEventId });
       }
     })();
     return {

@@ -5,7 +5,9 @@
 // TextDecoder per line, its SSEDecoder builds {event, data}); the adapter hands it a Response over a
 // stream it feeds, and collects what the iterator yields. The decoder keeps only `event` and `data`:
 // no id (events carry no last event ID, so neither `end` nor commits), no retry, no comments. At end
-// of body it flushes a pending event (`flush()`), which the adapter reports as it comes.
+// of body it flushes a pending event (`flush()`), which the adapter reports as it comes. An empty
+// `event` (null without an event line, "" after `event:`) is reported as "message": the SDK's
+// consumers test it for truthiness.
 // Needs Node >= 22 (its engines field).
 import { _iterSSEMessages } from 'openai/core/streaming';
 import { fedStream, packageVersion, serve, settle } from './protocol.mjs';
@@ -19,7 +21,7 @@ serve({
     const body = fedStream();
     const iterate = (async () => {
       for await (const message of _iterSSEMessages(body.response(), new AbortController()))
-        seen.push({ kind: 'event', type: message.event ?? 'message', data: message.data });
+        seen.push({ kind: 'event', type: message.event || 'message', data: message.data });
     })();
     return {
       async feed(bytes) {
