@@ -1,5 +1,6 @@
-// The SSE decoder of the `openai` package (the Stainless-generated one that @anthropic-ai/sdk ships
-// too): `_iterSSEMessages(response, controller)` from openai/core/streaming, which Stream.fromSSEResponse
+// The SSE decoder of the `openai` package (Stainless-generated; @anthropic-ai/sdk ships a variant of
+// the same LineDecoder + SSEDecoder design, which this adapter does not run):
+// `_iterSSEMessages(response, controller)` from openai/core/streaming, which Stream.fromSSEResponse
 // iterates for every streamed completion. It reads the Response body itself (bytes in: its
 // iterSSEChunks splits at blank lines, its LineDecoder splits lines and decodes UTF-8 with a default
 // TextDecoder per line, its SSEDecoder builds {event, data}); the adapter hands it a Response over a

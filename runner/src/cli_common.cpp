@@ -137,7 +137,7 @@ constexpr builtin builtins[] = {
     {"undici", "undici.mjs", adapter_runtime::node_lts, "undici 8.x: the EventSourceStream parser behind its EventSource"},
     {"undici-7", "undici-7.mjs", adapter_runtime::node, "undici 7.x: the EventSourceStream parser behind its EventSource"},
     {"fetch-event-source", "fetch-event-source.mjs", adapter_runtime::node, "@microsoft/fetch-event-source's getLines/getMessages"},
-    {"openai", "openai.mjs", adapter_runtime::node_lts, "the SSE decoder of the openai (and @anthropic-ai/sdk) package"},
+    {"openai", "openai.mjs", adapter_runtime::node_lts, "the SSE decoder of the openai package (_iterSSEMessages)"},
     {"effect", "effect.mjs", adapter_runtime::node, "effect's Sse.makeParser (effect/encoding)"},
     {"azure-core-sse", "azure-core-sse.mjs", adapter_runtime::node_lts, "@azure/core-sse createSseStream"},
     {"fetch-event-stream", "fetch-event-stream.mjs", adapter_runtime::node, "fetch-event-stream events()"},

