@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <ctime>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -178,8 +179,13 @@ std::string markdown(const std::vector<column>& cols, const selected_corpus& cor
       continue;
     }
     std::string adapter = c.info.command.empty() ? "in-process" : c.info.command;
-    for (const auto& [dir, shown] : {std::pair{adapters_dir(), "runner/adapters"}, std::pair{go_adapters_dir(), "build/runner/go-adapters"}})
-      while (adapter.find(dir) != std::string::npos) adapter.replace(adapter.find(dir), dir.size(), shown);
+    // Paths as seen from the source tree (adapters_dir() is its runner/adapters).
+    const auto source_dir = std::filesystem::path(adapters_dir()).parent_path().parent_path();
+    for (const std::string& dir : {adapters_dir(), go_adapters_dir()}) {
+      const std::string shown = std::filesystem::path(dir).lexically_relative(source_dir).string();
+      for (auto pos = adapter.find(dir); pos != std::string::npos; pos = adapter.find(dir))
+        adapter.replace(pos, dir.size(), shown);
+    }
     md << "| " << title(c) << " | " << describe(c.info.caps) << " | `" << adapter << "` | " << std::fixed
        << std::setprecision(1) << c.seconds << " s |\n";
   }
