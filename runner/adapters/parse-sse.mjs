@@ -1,0 +1,40 @@
+// parse-sse `parseServerSentEvents(response)` behind the adapter protocol: the library pipes the body
+// through a default TextDecoderStream and its ServerSentEventTransformStream, which yields
+// {type, data, lastEventId, retry} per dispatched event (its last event ID persists across events,
+// as EventSource keeps it, but starts at "": it has no way to start from a reset's last event ID).
+// The adapter hands it a Response over a stream it feeds. `retry` travels on the event and is
+// reported with it. No comments, no id-only blocks. At end of body it dispatches a pending event
+// (its flush), which the adapter reports as it comes.
+import { parseServerSentEvents } from 'parse-sse';
+import { fedStream, packageVersion, serve, settle } from './protocol.mjs';
+
+serve({
+  name: 'parse-sse',
+  version: packageVersion('parse-sse', import.meta.url),
+  capabilities: { events: true, last_event_id_commits: false, retry: true, comments: false, end: true, initial_last_event_id: false },
+  start() {
+    const seen = [];
+    let lastEventId = '';
+    const body = fedStream();
+    const iterate = (async () => {
+      for await (const event of parseServerSentEvents(body.response())) {
+        lastEventId = event.lastEventId;
+        if (event.retry !== undefined) seen.push({ kind: 'retry', ms: event.retry });
+        seen.push({ kind: 'event', type: event.type, data: event.data, last_event_id: event.lastEventId });
+      }
+    })();
+    return {
+      async feed(bytes) {
+        body.push(bytes);
+        await settle();
+        return seen.splice(0);
+      },
+      async end() {
+        body.close();
+        await iterate;
+        seen.push({ kind: 'end', last_event_id: lastEventId });
+        return seen.splice(0);
+      },
+    };
+  },
+});

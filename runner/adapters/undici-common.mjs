@@ -1,0 +1,60 @@
+// The parser behind undici's EventSource, lib/web/eventsource/eventsource-stream.js, driven directly
+// (shared by undici.mjs for 8.x and undici-7.mjs for 7.x; only the package differs). EventSource
+// gives every connection's EventSourceStream the same settings object and reads lastEventId and
+// reconnectionTime from it; this adapter observes that object's writes: a write of a different
+// lastEventId is a last_event_id commit, every reconnectionTime write is a retry. Events are what
+// the stream pushes (type, data, lastEventId). Comments are dropped by undici.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { packageDir, packageVersion, serve } from './protocol.mjs';
+
+export function serveUndici({ packageName, adapterUrl }) {
+  const require = createRequire(adapterUrl);
+  const { EventSourceStream } = require(join(packageDir(packageName, adapterUrl), 'lib/web/eventsource/eventsource-stream.js'));
+  serve({
+    name: 'undici',
+    version: packageVersion(packageName, adapterUrl),
+    capabilities: { events: true, last_event_id_commits: true, retry: true, comments: false, end: true },
+    start(initialLastEventId) {
+      const seen = [];
+      let lastEventId = initialLastEventId;
+      let reconnectionTime;
+      const settings = { origin: 'http://127.0.0.1' };
+      Object.defineProperty(settings, 'lastEventId', {
+        enumerable: true,
+        get: () => lastEventId,
+        set: (value) => {
+          if (value !== lastEventId) seen.push({ kind: 'last_event_id', value });
+          lastEventId = value;
+        },
+      });
+      Object.defineProperty(settings, 'reconnectionTime', {
+        enumerable: true,
+        get: () => reconnectionTime,
+        set: (value) => {
+          reconnectionTime = value;
+          seen.push({ kind: 'retry', ms: value });
+        },
+      });
+      const stream = new EventSourceStream({
+        eventSourceSettings: settings,
+        push(event) {
+          seen.push({ kind: 'event', type: event.type, data: event.options.data, last_event_id: event.options.lastEventId });
+          return true;
+        },
+      });
+      return {
+        feed(bytes) {
+          stream._transform(bytes, 'buffer', (error) => {
+            if (error) throw error;
+          });
+          return seen.splice(0);
+        },
+        end() {
+          seen.push({ kind: 'end', last_event_id: lastEventId });
+          return seen.splice(0);
+        },
+      };
+    },
+  });
+}
