@@ -3,6 +3,7 @@
 // Every diagnostic names the file, the case (id, or #index) and the key path, and says what was
 // expected and what was found. Nothing here throws for bad input.
 #include "json_model.hpp"
+#include "loader_util.hpp"
 #include "utf8_scan.hpp"
 
 #include <sse/conformance/conformance.hpp>
@@ -50,7 +51,9 @@ bool is_numbered_id(std::string_view s, char prefix, unsigned max) {
 }
 
 bool is_rule_id(std::string_view s) { return is_numbered_id(s, 'R', 72); }
-bool is_gap_id(std::string_view s) { return is_numbered_id(s, 'G', 9) || is_numbered_id(s, 'P', 0); }
+bool is_gap_id(std::string_view s) {
+  return is_numbered_id(s, 'G', 9) || is_numbered_id(s, 'P', 0) || is_numbered_id(s, 'E', 0);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Pass 1 (SAX): syntax errors with the key path where they happen, and duplicate object keys (which
@@ -316,23 +319,10 @@ std::optional<std::string> read_byte_string(const json& v, const std::string& ke
 
 bool no_line_breaks_or_nul(std::string_view s) { return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos; }
 
-/// Reads case `cases[index]`; `label` becomes its id, or "#index" when the id is unusable.
-std::optional<test_case> read_case(const json& v, std::size_t index, const std::string& file, const std::string& area,
-                                   std::string& label, problem_list& problems) {
-  label = "#" + std::to_string(index);
-  if (!v.is_object()) {
-    problems.push_back({"", "expected a case object, found " + describe(v)});
-    return std::nullopt;
-  }
-  const std::size_t before = problems.size();
-  test_case c;
-  c.file = file;
-  c.area = area;
-  check_keys(v,
-             {"id", "description", "rules", "class", "gap", "guards", "evidence", "tags", "input", "chunks",
-              "initial_last_event_id", "expected"},
-             "", "a case", problems);
-
+/// The keys every case has, whatever its corpus (fixtures/README.md, "Case keys"): id, description,
+/// rules, class, gap, guards, evidence, tags. `label` becomes the id when it is usable.
+void read_case_metadata(const json& v, const std::string& area, std::string& label, test_case& c,
+                        problem_list& problems) {
   if (const json* id = require(v, "id", "", "a unique id like \"line-endings/crlf-split\"", problems)) {
     if (auto s = read_string(*id, "id", problems)) {
       const auto slash = s->find('/');
@@ -373,7 +363,7 @@ std::optional<test_case> read_case(const json& v, std::size_t index, const std::
   if (gap != v.end()) {
     if (auto s = read_string(*gap, "gap", problems)) {
       if (!is_gap_id(*s)) {
-        problems.push_back({"gap", "expected a gap id G1..G9 or P<n>, found " + describe(*gap)});
+        problems.push_back({"gap", "expected a gap id G1..G9, P<n> or E<n> (encoder cases), found " + describe(*gap)});
       } else if (klass == case_class::spec) {
         problems.push_back({"gap", "a spec case has no gap; remove \"gap\" or make the class \"implementation-defined\""});
       } else {
@@ -394,6 +384,25 @@ std::optional<test_case> read_case(const json& v, std::size_t index, const std::
   if (const auto t = v.find("tags"); t != v.end()) {
     c.tags = read_string_list(*t, "tags", false, "short lower-case words like \"utf-8\"", is_hyphenated_words, problems);
   }
+}
+
+/// Reads case `cases[index]`; `label` becomes its id, or "#index" when the id is unusable.
+std::optional<test_case> read_case(const json& v, std::size_t index, const std::string& file, const std::string& area,
+                                   std::string& label, problem_list& problems) {
+  label = "#" + std::to_string(index);
+  if (!v.is_object()) {
+    problems.push_back({"", "expected a case object, found " + describe(v)});
+    return std::nullopt;
+  }
+  const std::size_t before = problems.size();
+  test_case c;
+  c.file = file;
+  c.area = area;
+  check_keys(v,
+             {"id", "description", "rules", "class", "gap", "guards", "evidence", "tags", "input", "chunks",
+              "initial_last_event_id", "expected"},
+             "", "a case", problems);
+  read_case_metadata(v, area, label, c, problems);
 
   const auto input = v.find("input");
   const auto chunks = v.find("chunks");
@@ -443,7 +452,8 @@ public:
       std::vector<std::filesystem::path> files;
       for (std::filesystem::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
         const auto& p = it->path();
-        if (p.extension() == ".json" && p.filename() != "schema.json" && it->is_regular_file(ec)) files.push_back(p);
+        if (p.extension() == ".json" && !p.filename().string().ends_with("schema.json") &&
+            it->is_regular_file(ec)) files.push_back(p);
       }
       if (ec) {
         file_problem(path.string(), "", "cannot list the folder: " + ec.message());
@@ -565,6 +575,41 @@ private:
 };
 
 }  // namespace
+
+namespace detail {
+
+structure_report check_structure(std::string_view text) {
+  structure_checker checker;
+  structure_report out;
+  out.parsed = json::sax_parse(text, &checker, nlohmann::detail::input_format_t::json, true, false) &&
+               !checker.syntax_error;
+  for (auto& f : checker.findings) out.findings.push_back({f.case_index, std::move(f.key), std::move(f.message)});
+  out.case_ids = std::move(checker.case_ids);
+  return out;
+}
+
+void read_common_case_keys(const json& v, const std::string& area, std::string& label, test_case& c,
+                           problem_list& problems) {
+  read_case_metadata(v, area, label, c, problems);
+}
+
+void report_unknown_keys(const json& object, std::initializer_list<std::string_view> known, const std::string& base,
+                         std::string_view what, problem_list& problems) {
+  check_keys(object, known, base, what, problems);
+}
+
+const json* require_key(const json& object, std::string_view key, const std::string& base, std::string_view meaning,
+                        problem_list& problems) {
+  return require(object, key, base, meaning, problems);
+}
+
+std::optional<std::string> read_text(const json& v, const std::string& key, problem_list& problems, bool non_empty) {
+  return read_string(v, key, problems, non_empty);
+}
+
+bool is_area_name(std::string_view s) { return is_hyphenated_words(s); }
+
+}  // namespace detail
 
 std::string_view to_string(case_class c) noexcept {
   return c == case_class::spec ? "spec" : "implementation-defined";
