@@ -363,7 +363,7 @@ void read_case_metadata(const json& v, const std::string& area, std::string& lab
   if (gap != v.end()) {
     if (auto s = read_string(*gap, "gap", problems)) {
       if (!is_gap_id(*s)) {
-        problems.push_back({"gap", "expected a gap id G1..G9, P<n> or E<n> (encoder cases), found " + describe(*gap)});
+        problems.push_back({"gap", "expected a gap id G1..G9 or P<n> (E<n> in encoder cases), found " + describe(*gap)});
       } else if (klass == case_class::spec) {
         problems.push_back({"gap", "a spec case has no gap; remove \"gap\" or make the class \"implementation-defined\""});
       } else {
