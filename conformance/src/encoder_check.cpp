@@ -162,6 +162,10 @@ std::vector<std::string> injection_problems(const encoder_case& c, std::string_v
   std::array<std::size_t, 3> single_counts{};  // event, id, retry
   constexpr std::array<std::string_view, 3> single_names = {"event", "id", "retry"};
   const encoder_event& e = c.event;
+  // A writer that splits data on every line break writes one `data` line per line of the data;
+  // more lines than that came from somewhere else (another member's line break).
+  const std::size_t data_lines_asked = e.data ? lines_of(e.data->utf8).lines.size() + 1 : 0;
+  std::size_t data_lines = 0;
   for (const auto line : split.lines) {
     if (line.empty()) {
       in_event_block = false;
@@ -177,6 +181,9 @@ std::vector<std::string> injection_problems(const encoder_case& c, std::string_v
                            : "a line that is a field named " + quoted(name) + ", not asked for: ") +
                     quoted(line));
     }
+    if (name == "data" && e.data && ++data_lines == data_lines_asked + 1)
+      out.push_back("more `data` lines than the data has lines (" + std::to_string(data_lines_asked) +
+                    "): " + quoted(line));
     for (std::size_t k = 0; k < single_names.size(); ++k)
       if (name == single_names[k] && ++single_counts[k] == 2)
         out.push_back("a second `" + std::string(name) + "` field: " + quoted(line));

@@ -95,7 +95,7 @@ constexpr builtin_writer builtin_writers[] = {
     {"hono", "exec node encoders/hono.mjs", "hono's SSEStreamingApi.writeSSE (hono/streaming)"},
     {"h3", "exec node encoders/h3.mjs", "h3's EventStream push/pushComment (createEventStream)"},
     {"better-sse", "exec node encoders/better-sse.mjs", "better-sse's EventBuffer"},
-    {"effect", "exec node encoders/effect.mjs", "effect's Sse.encoder (effect/unstable/encoding)"},
+    {"effect", "exec node encoders/effect.mjs", "effect's Sse.encoder (effect/encoding)"},
     {"gin-contrib-sse", "exec sh go/gin-contrib-sse/run.sh", "Debian's Go gin-contrib/sse Encode"},
 };
 
