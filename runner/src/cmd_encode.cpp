@@ -367,7 +367,8 @@ int matrix_command(const encode_command_options& o, const selected_encoder_cases
       else if (r.status == gate_status::implementation_defined) ++col.implementation_defined;
       else ++col.fail;
       if (is_fault(r.verdict)) ++col.faults;
-      if (r.verdict == outcome::fail) ++col.by_problem[std::string(to_string(col.run.problems[i]))];
+      if (r.verdict == outcome::fail && r.status == gate_status::new_failure)
+        ++col.by_problem[std::string(to_string(col.run.problems[i]))];
     }
     std::cerr << col.pass << " pass, " << col.fail << " fail, " << col.implementation_defined << " impl-def, " << col.skip
               << " skip\n";
@@ -384,8 +385,9 @@ int matrix_command(const encode_command_options& o, const selected_encoder_cases
      << "event to the writer; what it writes is read back by the reference parser and must be exactly the event (after "
      << "the normalisation of `fixtures/README.md`, \"Encoder cases\"), well-formed by the §9.2.5 grammar, with nothing "
      << "injected; an event that cannot be represented must be refused. *passed* counts cases the writer could take "
-     << "(*skip*: its API has no way to pass that member); *i-d* counts implementation-defined cases whose result "
-     << "differs from the reference's decision (never a failure).\n\n"
+     << "(*skip*: its API has no way to pass that member); *✗* counts failing cases, split by kind in the next "
+     << "columns; *i-d* counts implementation-defined cases whose result differs from the reference's decision (never "
+     << "a failure; listed below with the failures).\n\n"
      << "| encoder | version | API takes | passed | ✗ | injection | data loss | wrote unrepresentable | malformed | "
         "refused representable | faults | i-d | skip |\n"
      << "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";

@@ -1,7 +1,7 @@
 // h3: createEventStream(event) in a real H3 app handler, fetched in memory (app.fetch, no network):
 // pushComment() for each comment, then push() with the message; the bytes are the response body.
 // The API takes data, event, id, retry and comments. A comment-only event is pushComment() calls
-// alone; anything else is also one push() (which always writes a data line).
+// alone; anything else (an empty event too) is also one push(), which always writes a data line.
 import { H3, createEventStream } from 'h3';
 import { packageVersion, readAll, serveEncoder } from './protocol.mjs';
 
@@ -22,7 +22,7 @@ serveEncoder({
           if ('type' in event) message.event = event.type;
           if ('id' in event) message.id = event.id;
           if ('retry' in event) message.retry = event.retry;
-          if (Object.keys(message).length > 0) await stream.push(message);
+          if (Object.keys(message).length > 0 || !event.comments?.length) await stream.push(message);
         } catch (error) {
           failure = error;
         } finally {
