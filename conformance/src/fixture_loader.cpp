@@ -5,6 +5,7 @@
 #include "json_model.hpp"
 #include "json_read.hpp"
 #include "json_syntax.hpp"
+#include "loader_util.hpp"
 #include <sse/utf8.hpp>
 
 #include <sse/conformance/conformance.hpp>
@@ -311,6 +312,44 @@ private:
 };
 
 }  // namespace
+
+namespace detail {
+
+// What the encoder case loader shares with this one (loader_util.hpp).
+
+structure_report check_structure(std::string_view text) {
+  structure_checker checker;
+  structure_report out;
+  out.parsed = json::sax_parse(text, &checker, nlohmann::detail::input_format_t::json, true, false) &&
+               !checker.syntax_error;
+  for (auto& f : checker.findings) out.findings.push_back({f.case_index, std::move(f.key), std::move(f.message)});
+  out.case_ids = std::move(checker.case_ids);
+  return out;
+}
+
+void read_common_case_keys(const json& v, const std::string& area, std::string& label, test_case& c,
+                           problem_list& problems) {
+  read_identity(v, area, c, label, problems);
+  read_notes(v, c, problems);
+}
+
+void report_unknown_keys(const json& object, std::initializer_list<std::string_view> known, const std::string& base,
+                         std::string_view what, problem_list& problems) {
+  check_keys(object, known, base, what, problems);
+}
+
+const json* require_key(const json& object, std::string_view key, const std::string& base, std::string_view meaning,
+                        problem_list& problems) {
+  return require(object, key, base, meaning, problems);
+}
+
+std::optional<std::string> read_text(const json& v, const std::string& key, problem_list& problems, bool non_empty) {
+  return read_string(v, key, problems, non_empty);
+}
+
+bool is_area_name(std::string_view s) { return is_hyphenated_words(s); }
+
+}  // namespace detail
 
 std::string_view to_string(case_class c) noexcept {
   return c == case_class::spec ? "spec" : "implementation-defined";

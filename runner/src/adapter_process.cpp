@@ -70,6 +70,7 @@ adapter_implementation::adapter_implementation(adapter_options options) : option
   }
   case_deadline_ = clock_type::time_point::max();
   const std::string line = receive("its hello");
+  hello_line_ = line;
   try {
     identity_ = parse_hello(line);
   } catch (adapter_fault& f) {
@@ -179,6 +180,16 @@ observation_log adapter_implementation::receive_observations(const char* waiting
   if (!log) fail(outcome::protocol_error, "key 'observations': " + error, line);
   for (const std::size_t i : out_of_model) (*log)[i].ms = std::numeric_limits<std::uint64_t>::max();
   return std::move(*log);
+}
+
+std::string adapter_implementation::request(const std::string& message, const char* waiting_for) {
+  case_deadline_ = clock_type::now() + options_.case_timeout;
+  send(message);
+  return receive(waiting_for);
+}
+
+void adapter_implementation::reject(const std::string& message, const std::string& line) {
+  fail(outcome::protocol_error, message, line);
 }
 
 observation_log adapter_implementation::feed(std::string_view chunk) {

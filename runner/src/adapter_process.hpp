@@ -59,6 +59,15 @@ public:
   [[nodiscard]] conformance::capabilities caps() const override { return identity_.caps; }
 
   [[nodiscard]] const adapter_identity& identity() const noexcept { return identity_; }
+  /// The hello line as the adapter sent it (modes other than parsing read their own keys from it).
+  [[nodiscard]] const std::string& hello_line() const noexcept { return hello_line_; }
+
+  /// One exchange outside the reset/chunk/end flow (the encode mode): sends `message` and returns the
+  /// answer line, under the same deadlines (`timeout` for the answer, `case_timeout` for the whole
+  /// exchange). Throws adapter_fault on a crash or timeout.
+  std::string request(const std::string& message, const char* waiting_for);
+  /// Ends the process and throws adapter_fault(protocol_error) naming `line`.
+  [[noreturn]] void reject(const std::string& message, const std::string& line);
   /// Remarks about the current case's observations (values outside the observation model).
   [[nodiscard]] const std::vector<std::string>& notes() const noexcept { return notes_; }
 
@@ -71,6 +80,7 @@ private:
   adapter_options options_;
   std::unique_ptr<child_process> process_;
   adapter_identity identity_;
+  std::string hello_line_;
   /// The deadline of the next exchange: `timeout` from now, but never past the case's deadline.
   [[nodiscard]] clock_type::time_point exchange_deadline();
   [[nodiscard]] std::string timeout_reason() const;

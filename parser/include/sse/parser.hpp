@@ -1,6 +1,6 @@
 // sse/parser.hpp: the strict reference parser for WHATWG event streams (text/event-stream).
 //
-// Umbrella header. Implements HTML Living Standard §9.2.5 "Parsing an event stream" and §9.2.6
+// Umbrella header (the writing side, sse::encode, is in sse/encoder.hpp). Implements HTML Living Standard §9.2.5 "Parsing an event stream" and §9.2.6
 // "Interpreting an event stream": https://html.spec.whatwg.org/multipage/server-sent-events.html
 //
 // @example
@@ -22,6 +22,7 @@
 // The only errors are the optional limits (parser_limits); an error is sticky until reset().
 #pragma once
 
+#include <sse/encoder.hpp>
 #include <sse/event_interpreter.hpp>
 #include <sse/line_splitter.hpp>
 #include <sse/observation.hpp>
