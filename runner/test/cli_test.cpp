@@ -68,7 +68,10 @@ protected:
     s << in.rdbuf();
     return s.str();
   }
-  static void write(const std::string& file, const std::string& text) { std::ofstream(file, std::ios::binary) << text; }
+  static void write(const std::string& file, const std::string& text) {
+    fs::create_directories(fs::path(file).parent_path());
+    std::ofstream(file, std::ios::binary) << text;
+  }
   fs::path dir;
 };
 
@@ -124,7 +127,14 @@ TEST_F(Cli, BadCorpusExitsTwoNamingFileCaseAndKey) {
 TEST_F(Cli, LintAndListTheBundledCorpus) {
   auto r = run("lint");
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("OK:"), std::string::npos);
+  // All three corpora of fixtures/, each by its own loader.
+  EXPECT_NE(r.output.find("OK: parsing cases: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("OK: connection scenarios: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("OK: encoder cases: "), std::string::npos) << r.output;
+  write(path("connection/bad.json"), R"({"format_version": 1, "area": "basics", "title": "t", "scenarios": [7]})");
+  r = run("lint " + quote(path("connection")));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("INVALID: connection scenarios"), std::string::npos) << r.output;
   r = run("list --json " + test_corpus);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto cases = json::parse(r.output);
