@@ -7,7 +7,7 @@
 // it is reported when the message is (before its event). No comments, no id-only blocks.
 // Needs Node >= 22 (its engines field).
 import { createSseStream } from '@azure/core-sse';
-import { fedStream, packageVersion, serve, settle } from './protocol.mjs';
+import { fedStream, packageVersion, serve, fedSession } from './protocol.mjs';
 
 serve({
   name: '@azure/core-sse',
@@ -24,18 +24,10 @@ serve({
         seen.push({ kind: 'event', type: message.event || 'message', data: message.data, last_event_id: lastEventId });
       }
     })();
-    return {
-      async feed(bytes) {
-        body.push(bytes);
-        await settle();
-        return seen.splice(0);
-      },
-      async end() {
-        body.close();
-        await iterate;
-        seen.push({ kind: 'end', last_event_id: lastEventId });
-        return seen.splice(0);
-      },
-    };
+    return fedSession(body, seen, async () => {
+      body.close();
+      await iterate;
+      return lastEventId;
+    });
   },
 });

@@ -9,7 +9,7 @@
 // observation's last_event_id. No per-line retry (private, clamped), no comments, no commits, and no
 // way to start from a last event ID (initial_last_event_id: false).
 import { createRequire } from 'node:module';
-import { captureTimeouts, fedStream, packageVersion, serve, settle } from './protocol.mjs';
+import { fedStream, packageVersion, serve, settle, fedSession, endBodyCapturingTimers } from './protocol.mjs';
 
 let currentFetch;
 const { setTimeout: originalSetTimeout, fetch: originalFetch } = globalThis;
@@ -41,24 +41,13 @@ serve({
     };
     source.onerror = () => {};
     await settle();
-    return {
-      async feed(bytes) {
-        body.push(bytes);
-        await settle();
-        return seen.splice(0);
-      },
-      async end() {
-        const timeouts = await captureTimeouts(async () => {
-          body.close();
-          await settle();
-        });
-        for (const [callback] of timeouts) callback();
-        await settle();
-        source.close();
-        if (reconnection === undefined) throw new Error('event-source-polyfill did not reconnect at end of body');
-        seen.push({ kind: 'end', last_event_id: reconnection });
-        return seen.splice(0);
-      },
-    };
+    return fedSession(body, seen, async () => {
+      const timeouts = await endBodyCapturingTimers(body);
+      for (const [callback] of timeouts) callback();
+      await settle();
+      source.close();
+      if (reconnection === undefined) throw new Error('event-source-polyfill did not reconnect at end of body');
+      return reconnection;
+    });
   },
 });

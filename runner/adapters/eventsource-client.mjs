@@ -7,7 +7,7 @@
 // it schedules at end of body (onScheduleReconnect), not per retry line, so no `retry`. onComment
 // hands over the comment with one leading space removed (its parser's convention): not claimed.
 import { createEventSource } from 'eventsource-client';
-import { captureTimeouts, fedStream, packageVersion, serve, settle } from './protocol.mjs';
+import { fedStream, packageVersion, serve, settle, fedSession, endBodyCapturingTimers } from './protocol.mjs';
 
 serve({
   name: 'eventsource-client',
@@ -25,21 +25,10 @@ serve({
       },
     });
     await settle();
-    return {
-      async feed(bytes) {
-        body.push(bytes);
-        await settle();
-        return seen.splice(0);
-      },
-      async end() {
-        await captureTimeouts(async () => {
-          body.close();
-          await settle();
-        });
-        source.close();
-        seen.push({ kind: 'end', last_event_id: source.lastEventId ?? '' });
-        return seen.splice(0);
-      },
-    };
+    return fedSession(body, seen, async () => {
+      await endBodyCapturingTimers(body);
+      source.close();
+      return source.lastEventId ?? '';
+    });
   },
 });

@@ -9,7 +9,7 @@
 // no way to start from a last event ID (initial_last_event_id: false): a stream always starts from "".
 // Needs Node >= 22.12 (its engines field).
 import { EventSource } from 'eventsource';
-import { captureTimeouts, fedStream, packageVersion, serve, settle } from './protocol.mjs';
+import { fedStream, packageVersion, serve, settle, fedSession, endBodyCapturingTimers } from './protocol.mjs';
 
 /** The Last-Event-ID header as eventsource sends it to a custom fetch: UTF-8 bytes as a byte string. */
 const headerText = (value) => (value === undefined ? '' : Buffer.from(value, 'latin1').toString('utf8'));
@@ -37,24 +37,13 @@ serve({
     };
     source.addEventListener('error', () => {});  // an error event without a listener is harmless, keep it quiet
     await settle();
-    return {
-      async feed(bytes) {
-        body.push(bytes);
-        await settle();
-        return seen.splice(0);
-      },
-      async end() {
-        const timeouts = await captureTimeouts(async () => {
-          body.close();
-          await settle();
-        });
-        for (const [reconnect] of timeouts) reconnect();
-        await settle();
-        source.close();
-        if (reconnection === undefined) throw new Error('eventsource did not reconnect at end of body');
-        seen.push({ kind: 'end', last_event_id: reconnection });
-        return seen.splice(0);
-      },
-    };
+    return fedSession(body, seen, async () => {
+      const timeouts = await endBodyCapturingTimers(body);
+      for (const [reconnect] of timeouts) reconnect();
+      await settle();
+      source.close();
+      if (reconnection === undefined) throw new Error('eventsource did not reconnect at end of body');
+      return reconnection;
+    });
   },
 });

@@ -8,7 +8,7 @@
 // last event ID at the id line, with no signal at dispatch), and no way to start from a last event
 // ID: its constructor always makes the first request without one (initial_last_event_id: false).
 import { EventSource } from 'extended-eventsource';
-import { captureTimeouts, fedStream, packageVersion, serve, settle } from './protocol.mjs';
+import { fedStream, packageVersion, serve, settle, fedSession, endBodyCapturingTimers } from './protocol.mjs';
 
 serve({
   name: 'extended-eventsource',
@@ -25,21 +25,10 @@ serve({
     };
     source.onRetryDelayReceived = (ms) => seen.push({ kind: 'retry', ms });
     await settle();
-    return {
-      async feed(bytes) {
-        body.push(bytes);
-        await settle();
-        return seen.splice(0);
-      },
-      async end() {
-        await captureTimeouts(async () => {
-          body.close();
-          await settle();
-        });
-        source.close();
-        seen.push({ kind: 'end', last_event_id: source.currentLastEventId ?? '' });
-        return seen.splice(0);
-      },
-    };
+    return fedSession(body, seen, async () => {
+      await endBodyCapturingTimers(body);
+      source.close();
+      return source.currentLastEventId ?? '';
+    });
   },
 });

@@ -7,7 +7,7 @@
 // event ID (starting from the reset's). `retry` travels on the message and is reported with it.
 // No comments; id-only blocks come out as events, which is what the library yields.
 import { events } from 'fetch-event-stream';
-import { fedStream, packageVersion, serve, settle } from './protocol.mjs';
+import { fedStream, packageVersion, serve, fedSession } from './protocol.mjs';
 
 serve({
   name: 'fetch-event-stream',
@@ -24,18 +24,10 @@ serve({
         seen.push({ kind: 'event', type: message.event || 'message', data: message.data ?? '', last_event_id: lastEventId });
       }
     })();
-    return {
-      async feed(bytes) {
-        body.push(bytes);
-        await settle();
-        return seen.splice(0);
-      },
-      async end() {
-        body.close();
-        await iterate;
-        seen.push({ kind: 'end', last_event_id: lastEventId });
-        return seen.splice(0);
-      },
-    };
+    return fedSession(body, seen, async () => {
+      body.close();
+      await iterate;
+      return lastEventId;
+    });
   },
 });

@@ -11,7 +11,7 @@
 // consumers test it for truthiness.
 // Needs Node >= 22 (its engines field).
 import { _iterSSEMessages } from 'openai/core/streaming';
-import { fedStream, packageVersion, serve, settle } from './protocol.mjs';
+import { fedStream, packageVersion, serve, fedSession } from './protocol.mjs';
 
 serve({
   name: 'openai',
@@ -24,17 +24,9 @@ serve({
       for await (const message of _iterSSEMessages(body.response(), new AbortController()))
         seen.push({ kind: 'event', type: message.event || 'message', data: message.data });
     })();
-    return {
-      async feed(bytes) {
-        body.push(bytes);
-        await settle();
-        return seen.splice(0);
-      },
-      async end() {
-        body.close();
-        await iterate;
-        return seen.splice(0);
-      },
-    };
+    return fedSession(body, seen, async () => {
+      body.close();
+      await iterate;
+    });
   },
 });

@@ -6,7 +6,7 @@
 // reported with it. No comments, no id-only blocks. At end of body it dispatches a pending event
 // (its flush), which the adapter reports as it comes.
 import { parseServerSentEvents } from 'parse-sse';
-import { fedStream, packageVersion, serve, settle } from './protocol.mjs';
+import { fedStream, packageVersion, serve, fedSession } from './protocol.mjs';
 
 serve({
   name: 'parse-sse',
@@ -23,18 +23,10 @@ serve({
         seen.push({ kind: 'event', type: event.type, data: event.data, last_event_id: event.lastEventId });
       }
     })();
-    return {
-      async feed(bytes) {
-        body.push(bytes);
-        await settle();
-        return seen.splice(0);
-      },
-      async end() {
-        body.close();
-        await iterate;
-        seen.push({ kind: 'end', last_event_id: lastEventId });
-        return seen.splice(0);
-      },
-    };
+    return fedSession(body, seen, async () => {
+      body.close();
+      await iterate;
+      return lastEventId;
+    });
   },
 });

@@ -97,6 +97,34 @@ export async function captureTimeouts(during) {
   return captured;
 }
 
+/** The session of a library fed through a fedStream(): each chunk is pushed as one network read, the
+ *  library is given time to process it, and what it reported into `seen` meanwhile is the answer.
+ *  `finish()` runs at end of body and resolves to the last event ID string for the `end` observation
+ *  (undefined: the library cannot tell, no `end`). */
+export function fedSession(body, seen, finish) {
+  return {
+    async feed(bytes) {
+      body.push(bytes);
+      await settle();
+      return seen.splice(0);
+    },
+    async end() {
+      const lastEventId = await finish();
+      if (lastEventId !== undefined) seen.push({ kind: 'end', last_event_id: lastEventId });
+      return seen.splice(0);
+    },
+  };
+}
+
+/** Ends a fed body under captureTimeouts(): a client's end-of-body handling runs, and the timers it
+ *  schedules (its reconnection) are returned instead of started. */
+export async function endBodyCapturingTimers(body) {
+  return captureTimeouts(async () => {
+    body.close();
+    await settle();
+  });
+}
+
 /** Protocol 1 additions the runner does not accept yet (see ADAPTERS.md, "protocol 1, additions"):
  *  sent only when SSE_PROTOCOL_EXTENSIONS=1, so that today's runner, which rejects unknown keys,
  *  keeps working. */
