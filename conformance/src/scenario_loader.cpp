@@ -191,7 +191,7 @@ std::optional<log_entry> read_log_entry(const json& v, const std::string& key, p
   if (e.kind == log_kind::request) {
     check_keys(v, {"kind", "exchange", "min_delay_ms"}, key, "a request entry", problems);
     if (const json* x = require(v, "exchange", key, "the index of the exchange this request starts", problems)) {
-      if (auto n = read_integer(*x, member_path(key, "exchange"), 0, 1000, problems)) e.exchange = *n;
+      if (auto n = read_integer(*x, member_path(key, "exchange"), 0, 1000, problems)) e.exchange = static_cast<std::size_t>(*n);
     }
     if (const json* d = require(v, "min_delay_ms", key,
                                 "the wait the standard requires before the request, or null for the default", problems)) {
@@ -340,7 +340,8 @@ std::optional<scenario> read_scenario(const json& v, std::size_t index, const st
         }
         if (const json* n = require(action, "after_observation", akey,
                                     "the observation (1-based; 0 = after construction) it follows", problems)) {
-          pa.after_observation = read_integer(*n, member_path(akey, "after_observation"), 0, 1000, problems).value_or(0);
+          pa.after_observation =
+              static_cast<std::size_t>(read_integer(*n, member_path(akey, "after_observation"), 0, 1000, problems).value_or(0));
         }
         pa.delay_ms = read_delay(action, "delay_ms", akey, problems);
         s.actions.push_back(pa);
