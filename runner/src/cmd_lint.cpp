@@ -12,8 +12,7 @@ int lint_command(const std::vector<std::string>& paths_in) {
   std::vector<std::filesystem::path> paths;
   for (const auto& p : paths_in) paths.emplace_back(p);
   if (paths.empty()) paths.push_back(conformance::bundled_fixtures_dir());
-  for (const auto& p : paths)
-    if (!std::filesystem::exists(p)) throw usage_error(p.string() + ": no such corpus file or folder");
+  for (const auto& p : paths) require_corpus_path(p);
   const auto result = conformance::load_corpus(paths);
   for (const auto& d : result.diagnostics) std::cout << d.to_string() << '\n';
   const auto& files = result.loaded.files;
