@@ -55,8 +55,9 @@ int serve_command(const serve_command_options& o) {
     throw usage_error(e.what());
   }
   page_server& server = *server_holder;
+  if (const auto warning = network_exposure_warning(o.host)) std::cout << *warning << "\n";
   std::cout << "Serving " << selected.cases.size() << " cases from " << selected.loaded.loaded.files.size()
-            << " fixture files on port " << port << "\n"
+            << " fixture files on " << server.listen_address() << " (port " << port << ")\n"
             << "  page:  " << options.page_dir.string() << "\n"
             << "  wasm:  " << options.wasm_dir.string()
             << (wasm_present ? "" : "  (missing: the page runs without the WASM reference; build wasm/ first)") << "\n"
@@ -80,8 +81,13 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       "flushed HTTP chunk each, --chunk-delay apart), records the browser's reconnection (Last-Event-ID, delay) and "
       "answers it with 204. See runner/BROWSERS.md.");
   add_corpus_options(*cmd, o->corpus);
-  cmd->add_option("--host", o->host, "Address to listen on (127.0.0.1: this machine only)")->capture_default_str();
-  cmd->add_option("--port", o->port, "Port to listen on; 0 picks a free one (printed)")->capture_default_str();
+  cmd->add_option("--host", o->host,
+                  "Address to listen on (127.0.0.1: this machine only; any other address makes the page reachable "
+                  "from the network, and is warned about)")
+      ->capture_default_str();
+  cmd->add_option("--port", o->port, "Port to listen on; 0 picks a free one (printed). A port in use is an error")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
   cmd->add_option("--chunk-delay", o->chunk_delay_ms, "Milliseconds between two chunks of a stream")
       ->capture_default_str();
   cmd->add_option("--page-dir", o->page_dir, "The page's folder (default: wasm/page of this source tree)")
