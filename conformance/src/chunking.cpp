@@ -84,7 +84,11 @@ void add_random(const test_case& c, const chunking_options& options, std::vector
 /// Cuts where streaming decoders and line splitters keep state: between the CR and LF of every
 /// CRLF, inside a leading BOM, inside every multi-byte UTF-8 sequence and every run of invalid or
 /// truncated non-ASCII bytes (and right after such a run). One chunking per cut, then all at once.
-void add_boundaries(const test_case& c, std::vector<chunking>& out) {
+/// Each single-cut chunking feeds the whole body, so a long body of multi-byte text (10 MB: millions
+/// of cuts) would cost time and memory in the square of its length: beyond
+/// options.boundary_cut_limit cuts, an evenly spaced sample of them is run one at a time (the first
+/// and last cut of the body always among them), while the combined chunking still cuts at every one.
+void add_boundaries(const test_case& c, const chunking_options& options, std::vector<chunking>& out) {
   const std::string_view b = c.bytes;
   const std::size_t n = b.size();
   std::vector<chunking> found;
@@ -119,7 +123,18 @@ void add_boundaries(const test_case& c, std::vector<chunking>& out) {
     for (const auto& ch : found) all.insert(ch.splits.front());
     found.push_back({"boundaries", {all.begin(), all.end()}});
   }
-  for (auto& ch : found) out.push_back(std::move(ch));
+  const std::size_t singles = found.size() > 1 ? found.size() - 1 : found.size();
+  const std::size_t limit = options.boundary_cut_limit;
+  if (limit == 0 || singles <= limit) {
+    for (auto& ch : found) out.push_back(std::move(ch));
+    return;
+  }
+  // Indexes 0, step, 2 step, ... and the last one: `limit` evenly spaced cuts.
+  for (std::size_t k = 0; k < limit; ++k) {
+    const std::size_t index = limit == 1 ? 0 : k * (singles - 1) / (limit - 1);
+    out.push_back(std::move(found[index]));
+  }
+  out.push_back(std::move(found.back()));
 }
 
 }  // namespace
@@ -191,7 +206,7 @@ std::vector<chunking> make_chunkings(const test_case& c, const chunking_options&
         }
         break;
       case plan::random: add_random(c, options, candidates); break;
-      case plan::boundaries: add_boundaries(c, candidates); break;
+      case plan::boundaries: add_boundaries(c, options, candidates); break;
       case plan::pinned:
         if (c.has_pinned_chunks) candidates.push_back({"pinned", c.pinned_splits});
         break;

@@ -9,6 +9,7 @@
 #include <sse/utf8.hpp>
 
 #include <sse/conformance/conformance.hpp>
+#include <sse/conformance/json_limits.hpp>
 
 #include <algorithm>
 #include <fstream>
@@ -190,7 +191,16 @@ public:
       std::vector<std::filesystem::path> files;
       for (std::filesystem::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
         const auto& p = it->path();
-        if (is_corpus_file(p) && it->is_regular_file(ec)) files.push_back(p);
+        if (!is_corpus_file(p)) continue;
+        // A *.json entry that is not a readable regular file (a dangling or looping symbolic link, a
+        // folder) is reported, never silently skipped: the corpus would shrink without a word.
+        std::error_code entry_error;
+        if (it->is_regular_file(entry_error)) {
+          files.push_back(p);
+        } else {
+          file_problem(p.string(), "", "not a readable fixture file (a dangling or looping symbolic link, or a "
+                                       "folder?)" + (entry_error ? ": " + entry_error.message() : std::string()));
+        }
       }
       if (ec) {
         file_problem(path.string(), "", "cannot list the folder: " + ec.message());
@@ -221,6 +231,19 @@ public:
 
   void add_text(std::string_view text, const std::string& file) {
     result_.loaded.files.push_back(file);
+    file_diagnostics_ = 0;
+    add_text_checked(text, file);
+    if (file_diagnostics_ > max_diagnostics_per_file)
+      result_.diagnostics.push_back({file, "", "", "... and " + std::to_string(file_diagnostics_ - max_diagnostics_per_file) +
+                                                       " more problems in this file (only the first " +
+                                                       std::to_string(max_diagnostics_per_file) + " are listed)"});
+  }
+
+  void add_text_checked(std::string_view text, const std::string& file) {
+    if (auto too_deep = check_json_depth(text)) {
+      add(file, "", "", *too_deep);
+      return;
+    }
     structure_checker structure;
     const bool parsed = json::sax_parse(text, &structure, nlohmann::detail::input_format_t::json, true, false);
     std::set<std::size_t> bad_cases;
@@ -303,11 +326,17 @@ private:
   load_result result_;
   std::map<std::string, std::string> ids_;  // id -> the file that defined it first
 
+  /// Every problem is counted, the first ones of each file are listed: a file of 20,000 duplicate
+  /// keys gives 50 lines and a count, not megabytes.
+  static constexpr std::size_t max_diagnostics_per_file = 50;
+  std::size_t file_diagnostics_ = 0;
+
   void add(const std::string& file, std::string case_id, std::string key, std::string message) {
+    if (++file_diagnostics_ > max_diagnostics_per_file) return;
     result_.diagnostics.push_back({file, std::move(case_id), std::move(key), std::move(message)});
   }
   void file_problem(const std::string& file, std::string key, std::string message) {
-    add(file, "", std::move(key), std::move(message));
+    result_.diagnostics.push_back({file, "", std::move(key), std::move(message)});
   }
 };
 

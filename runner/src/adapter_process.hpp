@@ -89,7 +89,4 @@ private:
   std::vector<std::string> notes_;
 };
 
-/// Parses a hello line (exposed for tests). Throws adapter_fault(protocol_error) when invalid.
-adapter_identity parse_hello(const std::string& line);
-
 }  // namespace sse::runner

@@ -43,13 +43,20 @@ std::optional<baseline> parse_baseline(const std::string& text, const std::strin
 }
 
 std::optional<baseline> read_baseline(const std::filesystem::path& path, std::string* error) {
+  std::error_code ec;
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (error != nullptr) *error = path.string() + ": cannot read the expected-failures file";
+  // A folder opens as a stream that reads nothing: it would be an empty baseline.
+  if (!in || std::filesystem::is_directory(path, ec)) {
+    if (error != nullptr) *error = path.string() + ": cannot read the expected-failures file" +
+                                   (std::filesystem::is_directory(path, ec) ? " (it is a folder)" : "");
     return std::nullopt;
   }
   std::ostringstream text;
   text << in.rdbuf();
+  if (in.bad()) {
+    if (error != nullptr) *error = path.string() + ": cannot read the expected-failures file (read error)";
+    return std::nullopt;
+  }
   return parse_baseline(text.str(), path.string(), error);
 }
 

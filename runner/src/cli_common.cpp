@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include "limited_reference.hpp"
 #include "text_util.hpp"
 
 #include <cstdlib>
@@ -21,6 +22,16 @@ void add_corpus_options(CLI::App& command, corpus_options& options) {
                   "Keep cases whose id matches this glob (e.g. 'line-endings/*'), or that cite this rule id "
                   "(R8), carry this tag, or belong to this area; repeatable (any match keeps a case)")
       ->type_name("PATTERN");
+}
+
+void require_corpus_path(const std::filesystem::path& path) {
+  // The error_code forms: a symlink loop, an over-long name or a folder the user may not search is
+  // a clear error (rc 2), not an uncaught filesystem_error.
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory)
+    throw usage_error(path.string().substr(0, 200) + (path.string().size() > 200 ? "..." : "") + ": " + ec.message());
+  if (!std::filesystem::exists(status)) throw usage_error(path.string() + ": no such corpus file or folder");
 }
 
 bool matches_filter(const conf::test_case& c, const std::vector<std::string>& filters) {
@@ -46,8 +57,7 @@ void load_selected(const corpus_options& options, selected_corpus& out) {
   std::vector<std::filesystem::path> paths;
   for (const auto& p : options.paths) paths.emplace_back(p);
   if (paths.empty()) paths.push_back(conf::bundled_fixtures_dir());
-  for (const auto& p : paths)
-    if (!std::filesystem::exists(p)) throw usage_error(p.string() + ": no such corpus file or folder");
+  for (const auto& p : paths) require_corpus_path(p);
   out.loaded = conf::load_corpus(paths);
   if (!out.loaded.ok()) {
     std::string message = "the corpus is invalid (" + std::to_string(out.loaded.diagnostics.size()) + " problem" +
@@ -155,6 +165,16 @@ void add_execution_options(CLI::App& command, execution_options& options) {
                   "Longest protocol line accepted from an adapter; longer is a PROTOCOL-ERROR")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  command
+      .add_option("--parser-max-line-bytes", options.parser_max_line_bytes,
+                  "--impl reference: stop at a line longer than N bytes (a CRASH naming the limit; default: none)")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
+  command
+      .add_option("--parser-max-event-bytes", options.parser_max_event_bytes,
+                  "--impl reference: stop when an event's data passes N bytes (a CRASH naming the limit)")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
 }
 
 run_settings make_run_settings(const execution_options& options) {
@@ -239,8 +259,14 @@ opened_implementation open_implementation(const std::string& spec, const executi
     out.info.version = SSE_RUNNER_VERSION;
     out.info.caps = conf::make_reference_implementation()->caps();
     out.make = [] { return conf::make_reference_implementation(); };
+    if (options.parser_max_line_bytes != 0 || options.parser_max_event_bytes != 0) {
+      const parser_limits limits{options.parser_max_line_bytes, options.parser_max_event_bytes};
+      out.make = [limits] { return make_limited_reference(limits); };
+    }
     return out;
   }
+  if (options.parser_max_line_bytes != 0 || options.parser_max_event_bytes != 0)
+    throw usage_error("--parser-max-line-bytes and --parser-max-event-bytes apply to --impl reference only");
   std::string command = spec;
   for (const auto& b : builtins) {
     if (spec != b.name) continue;

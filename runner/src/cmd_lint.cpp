@@ -58,10 +58,7 @@ int lint_command(const std::vector<std::string>& paths_in) {
   std::vector<fs::path> paths(paths_in.begin(), paths_in.end());
   if (paths.empty())
     paths = {conf::bundled_fixtures_dir(), conf::bundled_scenarios_dir(), conf::bundled_encoder_fixtures_dir()};
-  for (const auto& p : paths) {
-    std::error_code ec;
-    if (!fs::exists(p, ec) && !ec) throw usage_error(p.string() + ": no such corpus file or folder");
-  }
+  for (const auto& p : paths) require_corpus_path(p);
   std::vector<std::pair<std::string, std::vector<fs::path>>> by_kind;
   for (const auto& p : paths) {
     const std::string kind = kind_of(p);

@@ -48,8 +48,9 @@ int serve_command(const serve_command_options& o) {
     throw usage_error(e.what());
   }
   page_server& server = *server_holder;
+  if (const auto warning = network_exposure_warning(o.host)) std::cout << *warning << "\n";
   std::cout << "Serving " << selected.cases.size() << " cases from " << selected.loaded.loaded.files.size()
-            << " fixture files on port " << port << "\n"
+            << " fixture files on " << server.listen_address() << " (port " << port << ")\n"
             << "  page:  " << options.page_dir.string() << "\n"
             << "  wasm:  " << options.wasm_dir.string()
             << (wasm_present ? "" : "  (missing: the page runs without the WASM reference; build wasm/ first)") << "\n"
@@ -81,8 +82,13 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       "flushed HTTP chunk each, --chunk-delay apart), records the browser's reconnection (Last-Event-ID, delay) and "
       "answers it with 204. See runner/BROWSERS.md.");
   add_corpus_options(*cmd, o->corpus);
-  cmd->add_option("--host", o->host, "Address to listen on (127.0.0.1: this machine only)")->capture_default_str();
-  cmd->add_option("--port", o->port, "Port to listen on; 0 picks a free one (printed)")->capture_default_str();
+  cmd->add_option("--host", o->host,
+                  "Address to listen on (127.0.0.1: this machine only; any other address makes the page reachable "
+                  "from the network, and is warned about)")
+      ->capture_default_str();
+  cmd->add_option("--port", o->port, "Port to listen on; 0 picks a free one (printed). A port in use is an error")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
   add_page_options(*cmd, o->page);
   cmd->add_flag("--log-requests", o->log_requests, "Print every request on stderr");
   cmd->callback([o, &exit_code] { exit_code = serve_command(*o); });

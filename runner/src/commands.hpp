@@ -49,6 +49,8 @@ struct corpus_options {
   std::vector<std::string> filters;  ///< --filter, repeatable: case id glob, rule id, tag or area.
 };
 void add_corpus_options(CLI::App& command, corpus_options& options);
+/// Throws usage_error when `path` does not exist or cannot be examined (loop, too long, no access).
+void require_corpus_path(const std::filesystem::path& path);
 
 struct selected_corpus {
   conformance::load_result loaded;
@@ -72,6 +74,9 @@ struct execution_options {
   unsigned timeout_ms = 5000;        ///< Adapters: longest wait for any one answer.
   unsigned case_timeout_ms = 60000;  ///< Adapters: longest one case under one chunking may take.
   std::size_t max_line_bytes = 64u << 20;
+  /// The reference parser's optional limits (--impl reference only); 0: none, as the standard.
+  std::size_t parser_max_line_bytes = 0;
+  std::size_t parser_max_event_bytes = 0;
 };
 void add_execution_options(CLI::App& command, execution_options& options);
 [[nodiscard]] run_settings make_run_settings(const execution_options& options);

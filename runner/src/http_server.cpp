@@ -1,15 +1,27 @@
 // http_server.cpp: the page server (see http_server.hpp for the routes).
 #include "http_server.hpp"
 
+#include "request_body.hpp"
+
+#include <sse/conformance/json_limits.hpp>
+
 #include <httplib.h>
 #include <sse/conformance/observation_json.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
 #include <cstdio>
+#include <deque>
+#include <fstream>
 #include <mutex>
 #include <random>
 #include <set>
@@ -26,7 +38,8 @@ using steady = std::chrono::steady_clock;
 namespace {
 
 constexpr std::size_t max_playground_bytes = 1u << 20;
-constexpr std::size_t max_playground_entries = 256;
+constexpr std::size_t max_playground_entries = 32;
+constexpr std::size_t max_body_bytes = 8u << 20;
 
 std::string to_hex(std::string_view bytes) {
   static constexpr char digits[] = "0123456789abcdef";
@@ -75,6 +88,48 @@ std::string random_token() {
   return buf;
 }
 
+/// "[::1]" for an IPv6 literal, the host itself otherwise.
+std::string bracketed(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+bool is_wildcard(const std::string& host) { return host.empty() || host == "0.0.0.0" || host == "::"; }
+
+/// The Host header values that name this server: the loopback names, the --host address, and for a
+/// wildcard address every address of this machine's interfaces and its host name. Anything else is
+/// a request meant for another server (or a DNS-rebinding page pretending to be one).
+std::set<std::string> own_host_names(const std::string& host, int port) {
+  std::set<std::string> names{"127.0.0.1", "localhost", "[::1]"};
+  if (!is_wildcard(host)) names.insert(bracketed(host));
+  if (is_wildcard(host)) {
+    ifaddrs* interfaces = nullptr;
+    if (::getifaddrs(&interfaces) == 0) {
+      for (const ifaddrs* i = interfaces; i != nullptr; i = i->ifa_next) {
+        if (i->ifa_addr == nullptr) continue;
+        char text[INET6_ADDRSTRLEN] = {};
+        const int family = i->ifa_addr->sa_family;
+        const void* address = nullptr;
+        if (family == AF_INET) address = &reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr;
+        if (family == AF_INET6) address = &reinterpret_cast<const sockaddr_in6*>(i->ifa_addr)->sin6_addr;
+        if (address != nullptr && ::inet_ntop(family, address, text, sizeof text) != nullptr)
+          names.insert(bracketed(text));
+      }
+      ::freeifaddrs(interfaces);
+    }
+    char name[256] = {};
+    if (::gethostname(name, sizeof name - 1) == 0 && name[0] != '\0') names.insert(name);
+  }
+  std::set<std::string> with_port;
+  for (const auto& n : names) with_port.insert(n + ":" + std::to_string(port));
+  return with_port;
+}
+
+/// A short JSON error answer: a status and one line, never internals.
+void refuse(httplib::Response& res, int status, const std::string& message) {
+  res.status = status;
+  res.set_content(dump({{"error", message}}), "application/json");
+}
+
 browser_engine engine_param(const std::string& s) {
   return browser_engine_from_string(s).value_or(browser_engine::other);
 }
@@ -97,7 +152,30 @@ struct page_server::state {
   std::unordered_map<std::string, stream_source> playground;    // token -> stream
   std::vector<std::string> playground_order;
   std::map<std::string, browser_run> runs;
+  std::deque<std::string> run_order;  // oldest first
   std::function<void(const std::string&, const browser_case_record&)> result_callback;
+  std::set<std::string> own_hosts;          // Host header values naming this server (set by start())
+  std::set<std::string> wasm_files;         // what /wasm/ serves: the package's files
+
+  /// The run `id`, created if new; beyond max_kept_runs the oldest run is dropped, with its streams.
+  /// The caller holds `mutex`.
+  browser_run& touch_run(const std::string& id) {
+    auto it = runs.find(id);
+    if (it != runs.end()) return it->second;
+    run_order.push_back(id);
+    while (run_order.size() > std::max<std::size_t>(1, options.max_kept_runs)) {
+      const std::string oldest = run_order.front();
+      run_order.pop_front();
+      runs.erase(oldest);
+      const std::string prefix = oldest + "\n";
+      std::erase_if(streams, [&](const auto& entry) { return entry.first.compare(0, prefix.size(), prefix) == 0; });
+      std::fprintf(stderr, "serve: keeping the last %zu runs; dropped the oldest run '%s'\n", options.max_kept_runs,
+                   oldest.substr(0, 80).c_str());
+    }
+    auto& run = runs[id];
+    run.run_id = id;
+    return run;
+  }
 
   const conf::test_case* find_case(const std::string& id) const {
     auto it = index.find(id);
@@ -108,7 +186,57 @@ struct page_server::state {
   void install_routes();
   void handle_stream(const httplib::Request& req, httplib::Response& res);
   void handle_result(const httplib::Request& req, httplib::Response& res);
+  httplib::Server::HandlerResponse check_request(const httplib::Request& req, httplib::Response& res) const;
+  void serve_wasm_file(const httplib::Request& req, httplib::Response& res) const;
 };
+
+httplib::Server::HandlerResponse page_server::state::check_request(const httplib::Request& req,
+                                                                   httplib::Response& res) const {
+  using handled = httplib::Server::HandlerResponse;
+  // A NUL can only come from an encoded %00; no file or route has one.
+  if (req.path.find('\0') != std::string::npos || req.target.find("%00") != std::string::npos) {
+    refuse(res, 400, "a NUL byte in the path");
+    return handled::Handled;
+  }
+  // DNS rebinding: a page of evil.example whose name now resolves to 127.0.0.1 sends Host:
+  // evil.example:PORT; a request not addressed to this server is refused.
+  if (own_hosts.count(req.get_header_value("Host")) == 0) {
+    refuse(res, 403, "the Host header does not name this server");
+    return handled::Handled;
+  }
+  // Any page may POST here (a text/plain POST needs no CORS preflight); browsers send the page's
+  // origin with every POST, so only the server's own page may write.
+  if (req.method == "POST" && req.has_header("Origin") &&
+      req.get_header_value("Origin") != "http://" + req.get_header_value("Host")) {
+    refuse(res, 403, "only this server's own page may post to it");
+    return handled::Handled;
+  }
+  return handled::Unhandled;
+}
+
+void page_server::state::serve_wasm_file(const httplib::Request& req, httplib::Response& res) const {
+  const std::string name = req.matches[1];
+  if (wasm_files.count(name) == 0) {
+    res.status = 404;
+    res.set_content("not a file of the WASM package\n", "text/plain");
+    return;
+  }
+  std::ifstream in(options.wasm_dir / name, std::ios::binary);
+  if (!in) {
+    res.status = 404;
+    res.set_content("the WASM package is not built\n", "text/plain");
+    return;
+  }
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto ends_with = [&](std::string_view suffix) {
+    return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  const char* type = ends_with(".wasm")                       ? "application/wasm"
+                     : ends_with(".js") || ends_with(".mjs") ? "text/javascript"
+                     : ends_with(".json")                     ? "application/json"
+                                                              : "text/plain";
+  res.set_content(std::move(bytes), type);
+}
 
 json page_server::state::cases_json(const engine_profile& profile) const {
   json cases = json::array();
@@ -151,6 +279,12 @@ void page_server::state::handle_stream(const httplib::Request& req, httplib::Res
   const std::string run = req.get_param_value("run");
   const std::string case_id = req.get_param_value("case");
   const std::string play = req.get_param_value("play");
+  const std::string attempt = req.get_param_value("attempt");
+  if (run.size() > max_request_id_bytes || attempt.size() > 2 ||
+      attempt.find_first_not_of("0123456789") != std::string::npos) {
+    refuse(res, 400, "run: at most " + std::to_string(max_request_id_bytes) + " bytes; attempt: a small number");
+    return;
+  }
   stream_source source;
   std::string key;
   {
@@ -174,7 +308,8 @@ void page_server::state::handle_stream(const httplib::Request& req, httplib::Res
       source.bytes = c->bytes;
       if (c->has_pinned_chunks) source.splits = c->pinned_splits;
       source.initial_last_event_id = c->initial_last_event_id;
-      key = run + "\n" + case_id + "\n" + req.get_param_value("attempt");
+      key = run + "\n" + case_id + "\n" + attempt;
+      touch_run(run);  // so the stream states of a dropped run go with it
     }
   }
   unsigned delay = options.chunk_delay_ms;
@@ -233,16 +368,14 @@ void page_server::state::handle_stream(const httplib::Request& req, httplib::Res
 }
 
 void page_server::state::handle_result(const httplib::Request& req, httplib::Response& res) {
-  json body;
-  try {
-    body = json::parse(req.body);
-  } catch (const std::exception& e) {
-    res.status = 400;
-    res.set_content(dump({{"error", std::string("bad JSON: ") + e.what()}}), "application/json");
+  std::string bad_body;
+  auto posted = read_result_post(req.body, bad_body);
+  if (!posted) {
+    refuse(res, 400, bad_body);
     return;
   }
-  const std::string run = body.value("run", "");
-  const std::string case_id = body.value("case", "");
+  const std::string& run = posted->run;
+  const std::string& case_id = posted->case_id;
   const conf::test_case* c = find_case(case_id);
   if (c == nullptr || run.empty()) {
     res.status = 404;
@@ -250,24 +383,18 @@ void page_server::state::handle_result(const httplib::Request& req, httplib::Res
     return;
   }
   browser_observation seen;
-  std::string error;
-  auto events = conf::log_from_json_value(body.contains("events") ? body["events"] : json::array(), &error);
-  if (!events) {
-    seen.page_error = "the page posted an invalid log: " + error;
+  if (!posted->events) {
+    seen.page_error = "the page posted an invalid log: " + posted->events_error;
   } else {
-    seen.events = std::move(*events);
+    seen.events = std::move(*posted->events);
   }
-  seen.page_timed_out = body.value("timed_out", false);
-  if (body.contains("error") && body["error"].is_string()) {
-    const std::string e = body["error"];
-    if (!e.empty()) seen.page_error += (seen.page_error.empty() ? "" : "; ") + e;
-  }
-  const std::string engine = body.value("engine", "other");
-  int attempt = 1;
-  if (body.contains("attempt") && body["attempt"].is_number_integer()) attempt = body["attempt"].get<int>();
+  seen.page_timed_out = posted->timed_out;
+  if (!posted->error.empty()) seen.page_error += (seen.page_error.empty() ? "" : "; ") + posted->error;
+  const std::string& engine = posted->engine;
+  const int attempt = posted->attempt;
   browser_case_record record;
   record.case_id = case_id;
-  record.elapsed_ms = body.value("elapsed_ms", 0.0);
+  record.elapsed_ms = posted->elapsed_ms;
   std::function<void(const std::string&, const browser_case_record&)> callback;
   {
     std::lock_guard lock(mutex);
@@ -278,16 +405,15 @@ void page_server::state::handle_result(const httplib::Request& req, httplib::Res
       seen.reconnect = it->second.reconnect;
     }
     record.judgement = judge_browser_case(*c, seen, profile_for(engine_param(engine)));
+    auto& r = touch_run(run);
     if (attempt > 1) {
-      const auto previous = runs[run].results.find(case_id);
+      const auto previous = r.results.find(case_id);
       std::string first = "second attempt (the page retries a late reconnection once)";
-      if (previous != runs[run].results.end() && !previous->second.judgement.result.detail.empty())
+      if (previous != r.results.end() && !previous->second.judgement.result.detail.empty())
         first += "; first attempt: " + previous->second.judgement.result.detail;
       std::string& detail = record.judgement.result.detail;
       detail = detail.empty() ? first : detail + "; " + first;
     }
-    auto& r = runs[run];
-    r.run_id = run;
     if (r.engine.empty()) r.engine = engine;
     r.results[case_id] = record;
     callback = result_callback;
@@ -311,7 +437,36 @@ void page_server::state::install_routes() {
   server.new_task_queue = [] { return new httplib::ThreadPool(64); };
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(1000);
-  server.set_payload_max_length(8u << 20);
+  server.set_payload_max_length(max_body_bytes);
+  const auto seconds_and_micros = [](std::chrono::milliseconds d) {
+    return std::pair<time_t, time_t>{static_cast<time_t>(d.count() / 1000), static_cast<time_t>(d.count() % 1000 * 1000)};
+  };
+  const auto [read_s, read_us] = seconds_and_micros(options.read_timeout);
+  const auto [write_s, write_us] = seconds_and_micros(options.write_timeout);
+  server.set_read_timeout(read_s, read_us);
+  server.set_write_timeout(write_s, write_us);
+  server.set_keep_alive_timeout(std::max<time_t>(1, static_cast<time_t>(options.keep_alive_timeout.count() / 1000)));
+  // SO_REUSEADDR only: cpp-httplib's default also sets SO_REUSEPORT, with which a second server on
+  // a port in use binds too and the kernel splits the connections between the two.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  // An exception in a handler is a bug: answer 500 without its text (cpp-httplib would put it in a
+  // header), and say it on stderr.
+  server.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
+    std::string what = "unknown exception";
+    try {
+      if (error) std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    std::fprintf(stderr, "serve: internal error on %s %s: %s\n", req.method.c_str(), req.path.c_str(), what.c_str());
+    refuse(res, 500, "internal error");
+  });
+  server.set_pre_routing_handler(
+      [this](const httplib::Request& req, httplib::Response& res) { return check_request(req, res); });
   server.set_default_headers({{"Cache-Control", "no-store"}});
   server.set_file_extension_and_mimetype_mapping("mjs", "text/javascript");
   server.set_file_extension_and_mimetype_mapping("js", "text/javascript");
@@ -321,8 +476,21 @@ void page_server::state::install_routes() {
       std::fprintf(stderr, "%s %s -> %d\n", req.method.c_str(), req.target.c_str(), res.status);
     });
   }
-  if (!options.wasm_dir.empty() && std::filesystem::is_directory(options.wasm_dir))
-    server.set_mount_point("/wasm", options.wasm_dir.string());
+  // /wasm/ serves the package's own files (package.json and what its "files" lists), not the folder
+  // it lives in (node_modules, sources, tests).
+  if (!options.wasm_dir.empty()) {
+    std::ifstream manifest(options.wasm_dir / "package.json", std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(manifest)), std::istreambuf_iterator<char>());
+    const json package = conf::check_json_depth(text) ? json() : json::parse(text, nullptr, false);
+    if (package.is_object()) {
+      wasm_files.insert("package.json");
+      if (const auto files = package.find("files"); files != package.end() && files->is_array())
+        for (const auto& f : *files)
+          if (f.is_string() && f.get<std::string>().find("..") == std::string::npos) wasm_files.insert(f.get<std::string>());
+    }
+    server.Get(R"(/wasm/(.+))",
+               [this](const httplib::Request& req, httplib::Response& res) { serve_wasm_file(req, res); });
+  }
   if (!server.set_mount_point("/", options.page_dir.string()))
     throw std::runtime_error("the page folder does not exist: " + options.page_dir.string());
 
@@ -335,18 +503,18 @@ void page_server::state::install_routes() {
   server.Get("/stream", [this](const httplib::Request& req, httplib::Response& res) { handle_stream(req, res); });
   server.Post("/api/result", [this](const httplib::Request& req, httplib::Response& res) { handle_result(req, res); });
   server.Post("/api/done", [this](const httplib::Request& req, httplib::Response& res) {
-    json body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.contains("run")) {
-      res.status = 400;
+    std::string bad_body;
+    const auto done = read_done_post(req.body, bad_body);
+    if (!done) {
+      refuse(res, 400, bad_body);
       return;
     }
     std::lock_guard lock(mutex);
-    auto& r = runs[body.value("run", "")];
-    r.run_id = body.value("run", "");
+    auto& r = touch_run(done->run);
     r.done = true;
-    r.engine = body.value("engine", r.engine);
-    r.user_agent = body.value("user_agent", "");
-    r.page_elapsed_ms = body.value("elapsed_ms", 0.0);
+    if (done->engine) r.engine = *done->engine;
+    r.user_agent = done->user_agent;
+    r.page_elapsed_ms = done->elapsed_ms;
     changed.notify_all();
     res.set_content("{}", "application/json");
   });
@@ -417,14 +585,22 @@ page_server::~page_server() { stop(); }
 
 int page_server::start() {
   auto& s = *state_;
+  if (s.options.port < 0 || s.options.port > 65535)
+    throw std::runtime_error("--port " + std::to_string(s.options.port) + ": a TCP port is 0 (any free port) to 65535");
   if (s.options.port == 0) {
     s.port = s.server.bind_to_any_port(s.options.host);
   } else {
     s.port = s.server.bind_to_port(s.options.host, s.options.port) ? s.options.port : -1;
   }
   if (s.port <= 0)
-    throw std::runtime_error("cannot listen on " + s.options.host + ":" + std::to_string(s.options.port));
+    throw std::runtime_error("cannot listen on " + bracketed(s.options.host) + ":" + std::to_string(s.options.port) +
+                             " (is the port in use?)");
+  s.own_hosts = own_host_names(s.options.host, s.port);
   s.thread = std::thread([&s] { s.server.listen_after_bind(); });
+  // Until the thread runs the accept loop, Server::stop() would do nothing and stop() would then
+  // wait forever for a thread blocked in accept(): return only once it runs.
+  const auto give_up = steady::now() + std::chrono::seconds(2);
+  while (!s.server.is_running() && steady::now() < give_up) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return s.port;
 }
 
@@ -446,7 +622,28 @@ void page_server::wait() {
 std::string page_server::base_url() const {
   const auto& s = *state_;
   const std::string host = s.options.host.find(':') != std::string::npos ? "[" + s.options.host + "]" : s.options.host;
-  return "http://" + (host == "0.0.0.0" ? std::string("127.0.0.1") : host) + ":" + std::to_string(s.port) + "/";
+  return "http://" + (is_wildcard(s.options.host) ? std::string("127.0.0.1") : host) + ":" + std::to_string(s.port) + "/";
+}
+
+std::string page_server::listen_address() const {
+  const auto& s = *state_;
+  return bracketed(s.options.host.empty() ? std::string("0.0.0.0") : s.options.host) + ":" + std::to_string(s.port);
+}
+
+std::size_t page_server::kept_runs() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->runs.size();
+}
+
+std::optional<std::string> network_exposure_warning(const std::string& host) {
+  in_addr v4{};
+  const bool loopback = host == "localhost" || host == "::1" ||
+                        (::inet_pton(AF_INET, host.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127);
+  if (loopback) return std::nullopt;
+  return "warning: listening on " + (is_wildcard(host) ? std::string("every network interface (") + (host.empty() ? "0.0.0.0" : host) + ")"
+                                                        : bracketed(host)) +
+         ": the page and its API are reachable from the network, not only from this machine; the server "
+         "accepts requests that name one of this machine's addresses in their Host header";
 }
 
 const conf::corpus& page_server::corpus() const noexcept { return state_->corpus; }

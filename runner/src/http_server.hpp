@@ -18,6 +18,14 @@
 //   POST /api/done               {run, engine, user_agent, elapsed_ms}: the page finished a run
 //   POST /api/playground         body = the stream's bytes -> {token, reference}
 //   GET  /api/playground?token=T what the server saw of the playground stream's reconnection
+//
+// Hostile input (runner/README.md, "What the server accepts"): any web page the user visits can send
+// requests to a local port, and a DNS-rebinding page can even read the answers. So every request
+// must name this server in its Host header (127.0.0.1, localhost, [::1] or the --host address, with
+// the port), and a POST that carries an Origin must come from the page's own origin; bodies are
+// read by request_body.hpp (bounded depth, checked types, 400 with a short message); paths with NUL
+// are refused; /wasm/ serves only the package's files. Memory and time are bounded: request bodies
+// (8 MiB), kept runs (max_kept_runs), playground streams (32 of 1 MiB), per-read timeouts.
 #pragma once
 
 #include "browser_observation.hpp"
@@ -45,6 +53,15 @@ struct page_server_options {
   std::filesystem::path wasm_dir;  ///< the WASM package (may not exist: the page then runs without it)
   unsigned chunk_delay_ms = 10;    ///< Pause between two chunks of a stream (so each arrives on its own).
   bool log_requests = false;
+  /// Longest wait for the next bytes of a request (headers or body) and for a write to the socket
+  /// to progress, and for the next request on a kept-alive connection: a client that trickles or
+  /// idles is disconnected, so it cannot hold one of the 64 server threads for long.
+  std::chrono::milliseconds read_timeout{1000};
+  std::chrono::milliseconds write_timeout{5000};
+  std::chrono::milliseconds keep_alive_timeout{2000};
+  /// Runs whose results are kept (a run id seen in /stream, /api/result or /api/done); the oldest
+  /// is dropped beyond this, with a line on stderr.
+  std::size_t max_kept_runs = 64;
 };
 
 /// What `serve` and `browser` let a user choose about the page server.
@@ -55,6 +72,9 @@ struct page_options {
 };
 /// Registers --chunk-delay, --page-dir and --wasm-dir (cmd_serve.cpp).
 void add_page_options(CLI::App& command, page_options& options);
+/// A warning for people when `host` is not a loopback address (127.0.0.0/8, ::1, localhost): the
+/// page and its API are then reachable from the network. nullopt for loopback hosts.
+[[nodiscard]] std::optional<std::string> network_exposure_warning(const std::string& host);
 
 /// One case's outcome in one browser run.
 struct browser_case_record {
@@ -100,7 +120,12 @@ public:
   /// Blocks until stop() is called from elsewhere (or a signal handler).
   void wait();
 
+  /// The URL to open on this machine (for a wildcard host such as 0.0.0.0: its 127.0.0.1 address).
   [[nodiscard]] std::string base_url() const;
+  /// The address actually listened on, as host:port ("0.0.0.0:8080", "[::1]:8080").
+  [[nodiscard]] std::string listen_address() const;
+  /// The number of runs whose results are kept (at most options.max_kept_runs).
+  [[nodiscard]] std::size_t kept_runs() const;
   [[nodiscard]] const conformance::corpus& corpus() const noexcept;
 
   /// Waits until the page posts /api/done for `run_id` or `timeout` passes; returns what it has

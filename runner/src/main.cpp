@@ -1,7 +1,10 @@
 // sse-conformance: the conformance runner for WHATWG Server-Sent Events implementations.
 #include "commands.hpp"
 
+#include <cerrno>
 #include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 
 int main(int argc, char** argv) {
@@ -31,6 +34,17 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : sse::runner::exit_usage;
   } catch (const sse::runner::usage_error& e) {
     std::cerr << "sse-conformance: " << e.what() << '\n';
+    return sse::runner::exit_usage;
+  } catch (const std::exception& e) {
+    // Whatever a command did not expect (a file system error on a strange path): said, rc 2, never
+    // an abort.
+    std::cerr << "sse-conformance: " << e.what() << '\n';
+    return sse::runner::exit_usage;
+  }
+  // Every write error is an error: a report printed to a full disk or a closed pipe is not a report.
+  std::cout.flush();
+  if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+    std::cerr << "sse-conformance: cannot write to stdout: " << std::strerror(errno) << '\n';
     return sse::runner::exit_usage;
   }
   return exit_code;

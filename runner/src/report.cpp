@@ -6,7 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iomanip>
 #include <map>
@@ -337,12 +339,13 @@ std::string to_junit(const run_report& report) {
 
 bool write_file(const std::string& path, const std::string& text, std::string* error) {
   if (path == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
-    return true;
+    if (std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0) return true;
+    if (error != nullptr) *error = std::string("stdout: cannot write the report: ") + std::strerror(errno);
+    return false;
   }
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (out) out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  if (out) out.close();  // the bytes reach the file (or fail: a full disk) when the buffer is flushed
   if (!out) {
     if (error != nullptr) *error = path + ": cannot write the file";
     return false;

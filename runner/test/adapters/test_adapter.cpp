@@ -9,6 +9,7 @@
 //                   EXIT     exits with status 7
 //   --wrong       appends "!" to the data of every event (a wrong log, not a fault)
 //   --delay MS    sleeps MS milliseconds before answering each chunk (slow, but not hung)
+//   --extra-line-after-end  prints one more line right after its answer to `end` (in the same write)
 //   --caps LIST   declares only these capabilities (comma-separated), e.g. events,end
 //   --start MODE  misbehaves before the hello: die (exit 5), silent (no hello), bad-hello, garbage
 #include <sse/conformance/conformance.hpp>
@@ -69,6 +70,7 @@ void say(const std::string& line) {
 int main(int argc, char** argv) {
   bool faults = false;
   bool wrong = false;
+  bool extra_line_after_end = false;
   std::string caps_list = "events,last_event_id_commits,retry,comments,end";
   std::string start_mode;
   int delay_ms = 0;
@@ -76,6 +78,7 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "--faults") faults = true;
     else if (arg == "--wrong") wrong = true;
+    else if (arg == "--extra-line-after-end") extra_line_after_end = true;
     else if (arg == "--caps" && i + 1 < argc) caps_list = argv[++i];
     else if (arg == "--start" && i + 1 < argc) start_mode = argv[++i];
     else if (arg == "--delay" && i + 1 < argc) delay_ms = std::atoi(argv[++i]);
@@ -134,6 +137,13 @@ int main(int argc, char** argv) {
       if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
       reply(impl->feed(bytes));
     } else if (type == "end") {
+      if (extra_line_after_end) {
+        // One more line than the protocol allows, in the same write as the answer (so it is there
+        // when the runner has read the answer).
+        std::cout << R"({"type":"observed","observations":)" << sse::conformance::log_to_json(impl->finish()) << "}\n"
+                  << R"({"type":"ready"})" << '\n' << std::flush;
+        continue;
+      }
       reply(impl->finish());
     }
   }

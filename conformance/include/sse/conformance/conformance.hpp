@@ -212,6 +212,11 @@ struct chunking_options {
   /// of ordinary bytes every offset leaves the parser in the same state, so nothing is lost but time
   /// (a 100 KB line: ~150 chunkings instead of 100,000). 0: every offset, whatever the size.
   std::size_t every_split_limit = 4096;
+  /// boundaries makes one chunking per cut inside a CRLF, BOM or UTF-8 sequence, each feeding the
+  /// whole body. Beyond this many cuts, an evenly spaced sample of this many (the body's first and
+  /// last cut included) is run one at a time, and the combined `boundaries` chunking still cuts at
+  /// every one, so work and memory stay linear in the body. 0: every cut, whatever the size.
+  std::size_t boundary_cut_limit = 256;
   std::uint64_t seed = 0x5EE5EE5EULL;  ///< Same seed, same case => same chunkings (reproducible).
 };
 

@@ -1,0 +1,117 @@
+// adapter_answer.cpp: the reader of adapter output lines (see adapter_answer.hpp).
+#include "adapter_answer.hpp"
+
+#include <sse/conformance/json_limits.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <limits>
+
+namespace sse::runner {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::size_t shown_line_bytes = 400;
+
+[[noreturn]] void answer_error(const std::string& message, const std::string& line) {
+  throw adapter_fault(outcome::protocol_error, message, shorten_line(line), {});
+}
+
+[[noreturn]] void hello_error(const std::string& message, const std::string& line) {
+  answer_error("invalid hello: " + message, line);
+}
+
+/// The line as JSON (discarded when it is not JSON); a line nested deeper than max_json_depth is a
+/// protocol error before the recursive parser sees it.
+json parse_untrusted(const std::string& line) {
+  if (auto too_deep = conformance::check_json_depth(line)) answer_error(*too_deep, line);
+  return json::parse(line, nullptr, false);
+}
+
+}  // namespace
+
+std::string shorten_line(const std::string& line) {
+  if (line.size() <= shown_line_bytes) return line;
+  return line.substr(0, shown_line_bytes) + "… (" + std::to_string(line.size()) + " bytes)";
+}
+
+adapter_identity parse_hello(const std::string& line) {
+  json message = parse_untrusted(line);
+  if (message.is_discarded() || !message.is_object()) hello_error("not a JSON object", line);
+  if (message.value("type", json()) != "hello") hello_error("expected {\"type\":\"hello\",...} first", line);
+  const json protocol = message.value("protocol", json());
+  if (!protocol.is_number_integer() || protocol.get<int>() != adapter_protocol_version)
+    hello_error("key 'protocol': expected " + std::to_string(adapter_protocol_version), line);
+  adapter_identity id;
+  const json name = message.value("name", json());
+  if (!name.is_string() || name.get<std::string>().empty()) hello_error("key 'name': expected a non-empty string", line);
+  id.name = name.get<std::string>();
+  const json version = message.value("version", json(""));
+  if (!version.is_string()) hello_error("key 'version': expected a string", line);
+  id.version = version.get<std::string>();
+  const json caps = message.value("capabilities", json());
+  if (!caps.is_object()) hello_error("key 'capabilities': expected an object", line);
+  conformance::capabilities c{};
+  const std::pair<const char*, bool*> keys[] = {{"events", &c.events},
+                                                {"last_event_id_commits", &c.last_event_id_commits},
+                                                {"retry", &c.retry},
+                                                {"comments", &c.comments},
+                                                {"end", &c.end}};
+  for (const auto& [key, field] : keys) {
+    const json v = caps.value(key, json(false));
+    if (!v.is_boolean()) hello_error(std::string("key 'capabilities.") + key + "': expected true or false", line);
+    *field = v.get<bool>();
+  }
+  for (const auto& item : caps.items()) {
+    bool known = false;
+    for (const auto& k : keys) known = known || item.key() == k.first;
+    if (!known) hello_error("key 'capabilities." + item.key() + "': unknown capability", line);
+  }
+  id.caps = c;
+  return id;
+}
+
+void parse_ready(const std::string& line) {
+  const json reply = parse_untrusted(line);
+  if (reply.is_discarded() || !reply.is_object() || reply.value("type", json()) != "ready")
+    answer_error("expected {\"type\":\"ready\"} after reset", line);
+}
+
+observed_answer parse_observed(const std::string& line, const char* waiting_for) {
+  const json reply = parse_untrusted(line);
+  if (reply.is_discarded() || !reply.is_object())
+    answer_error(std::string("expected a JSON object while waiting for ") + waiting_for, line);
+  if (reply.value("type", json()) != "observed")
+    answer_error(std::string("expected {\"type\":\"observed\",...} while waiting for ") + waiting_for, line);
+  const auto it = reply.find("observations");
+  if (it == reply.end() || !it->is_array())
+    answer_error("key 'observations': expected an array of observations", line);
+  observed_answer answer;
+  // A retry value outside the observation model (an integer in 0..2^53-1) is what a library that
+  // neither clamps nor validates really computes (negative, 1e+30, Infinity). It is a wrong log, not
+  // a protocol error: it is compared as ms = 2^64-1, which no expected log holds, and noted.
+  json observations = *it;
+  std::vector<std::size_t> out_of_model;
+  for (std::size_t i = 0; i < observations.size(); ++i) {
+    json& o = observations[i];
+    if (!o.is_object() || o.value("kind", json()) != "retry" || !o.contains("ms")) continue;
+    const json& ms = o["ms"];
+    if (ms.is_number_unsigned() && ms.get<std::uint64_t>() <= max_reconnection_time_ms) continue;
+    if (!ms.is_number() && !ms.is_string() && !ms.is_null())
+      answer_error("key 'observations[" + std::to_string(i) + "].ms': expected a number", line);
+    answer.notes.push_back("the adapter reported retry ms=" + (ms.is_null() ? std::string("null") : ms.dump()) +
+                     ", outside the observation model (an integer from 0 to 9007199254740991); it is compared as "
+                     "ms=18446744073709551615");
+    o["ms"] = 0;
+    out_of_model.push_back(i);
+  }
+  std::string error;
+  auto log = conformance::log_from_json(observations.dump(), &error);
+  if (!log) answer_error("key 'observations': " + error, line);
+  for (const std::size_t i : out_of_model) (*log)[i].ms = std::numeric_limits<std::uint64_t>::max();
+  answer.log = std::move(*log);
+  return answer;
+}
+
+}  // namespace sse::runner
