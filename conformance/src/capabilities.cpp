@@ -9,8 +9,8 @@ namespace sse::conformance {
 namespace {
 
 constexpr std::array<observation_kind, 5> parsing_kinds{observation_kind::event, observation_kind::retry,
-                                                         observation_kind::last_event_id, observation_kind::comment,
-                                                         observation_kind::end};
+                                                        observation_kind::last_event_id, observation_kind::comment,
+                                                        observation_kind::end};
 
 /// The parsing-corpus observation kinds among a rule's `observable_by` (connection and encoder
 /// kinds say nothing about a parsing consumer).
@@ -68,8 +68,8 @@ std::string why_unchecked(const test_case& c, const capabilities& caps) {
     if (kinds.empty() || std::any_of(kinds.begin(), kinds.end(), [&](auto k) { return caps.observes(k); })) continue;
     std::string needed;
     for (const auto k : kinds) needed += (needed.empty() ? "" : " or ") + std::string(to_string(k));
-    return "not checked: it cites " + id + ", which only " + needed + " observations show; the implementation reports " +
-           describe(caps);
+    return "not checked: it cites " + id + ", which only " + needed +
+           " observations show; the implementation reports " + describe(caps);
   }
   return {};
 }

@@ -47,7 +47,9 @@ std::uint64_t fnv1a64(std::string_view s) {
   return h;
 }
 
-std::string at(std::string_view prefix, std::size_t offset) { return std::string(prefix) + "@" + std::to_string(offset); }
+std::string at(std::string_view prefix, std::size_t offset) {
+  return std::string(prefix) + "@" + std::to_string(offset);
+}
 
 /// True when a cut at offset k (0 < k < size) is within reach of a byte where an event-stream parser
 /// changes state, or near either end of the body (see chunking_options::every_split_limit).

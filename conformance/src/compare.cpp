@@ -78,7 +78,7 @@ comparison compare_logs(const observation_log& expected, const observation_log& 
     }
     std::size_t end = i;
     while (end < lines.size() && lines[end].kind == op::same) ++end;
-    const std::size_t head = i == 0 ? 0 : context;              // after a change
+    const std::size_t head = i == 0 ? 0 : context;               // after a change
     const std::size_t tail = end == lines.size() ? 0 : context;  // before a change
     const std::size_t run = end - i;
     for (std::size_t k = i; k < end; ++k) {

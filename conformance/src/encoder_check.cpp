@@ -92,8 +92,11 @@ std::string_view to_string(encoder_problem p) noexcept {
 
 std::string describe(const writer_capabilities& caps) {
   std::string out = "data";
-  const std::pair<const char*, bool> names[] = {
-      {"type", caps.type}, {"id", caps.id}, {"retry", caps.retry}, {"comments", caps.comments}, {"no_data", caps.no_data}};
+  const std::pair<const char*, bool> names[] = {{"type", caps.type},
+                                                {"id", caps.id},
+                                                {"retry", caps.retry},
+                                                {"comments", caps.comments},
+                                                {"no_data", caps.no_data}};
   for (const auto& [name, on] : names)
     if (on) out += std::string(", ") + name;
   return out;
@@ -121,8 +124,10 @@ reference_input to_outgoing_event(const encoder_event& e) {
     in.event.retry = *e.retry_integer;  // exact, even above 2^53 where a double rounds
   } else if (e.retry_number) {
     const auto r = retry_from_number(*e.retry_number);
-    if (r.error != encode_error::none) in.error = r.error;
-    else in.event.retry = r.milliseconds;
+    if (r.error != encode_error::none)
+      in.error = r.error;
+    else
+      in.event.retry = r.milliseconds;
   }
   return in;
 }
@@ -149,8 +154,9 @@ std::vector<std::string> grammar_problems(std::string_view bytes) {
     out.push_back("the last line " + quoted(split.unterminated) +
                   " has no end-of-line (a reader keeps it pending until more bytes arrive)");
   else if (split.lines.empty() || !split.lines.back().empty())
-    out.emplace_back("the block does not end with a blank line (a reader does not dispatch it until more bytes "
-                     "arrive, and a following event would merge into it)");
+    out.emplace_back(
+        "the block does not end with a blank line (a reader does not dispatch it until more bytes "
+        "arrive, and a following event would merge into it)");
   return out;
 }
 
@@ -190,8 +196,10 @@ std::vector<std::string> injection_problems(const encoder_case& c, std::string_v
     if (name != "retry" && !in_event_block) {
       in_event_block = true;
       if (++event_blocks == 2)
-        out.push_back("fields in a second event block (a blank line came first, so the reader dispatches "
-                      "twice): " + quoted(line));
+        out.push_back(
+            "fields in a second event block (a blank line came first, so the reader dispatches "
+            "twice): " +
+            quoted(line));
     }
   }
   return out;
@@ -216,16 +224,16 @@ encoder_judgement judge_written(const encoder_case& c, std::string_view bytes) {
   const auto cmp = compare_logs(c.meta.expected, observed);
   if (!cmp.equal)
     return failure(encoder_problem::data_loss,
-                   "the reader does not read back the event (- expected, + read back):\n" + cmp.diff + "\n  written: " +
-                       quoted(bytes),
+                   "the reader does not read back the event (- expected, + read back):\n" + cmp.diff +
+                       "\n  written: " + quoted(bytes),
                    std::move(observed));
   return {true, encoder_problem::none, {}, std::move(observed)};
 }
 
 encoder_judgement judge_refused(const encoder_case& c, std::string_view message) {
   if (c.expect_refusal) return {};
-  return failure(encoder_problem::refused_representable,
-                 "refused an event that can be written: " + quoted(message), {});
+  return failure(encoder_problem::refused_representable, "refused an event that can be written: " + quoted(message),
+                 {});
 }
 
 }  // namespace sse::conformance

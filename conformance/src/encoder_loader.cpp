@@ -51,7 +51,8 @@ std::optional<encoder_text> read_encoder_text(const json& v, const std::string& 
   const json* units = detail::require_key(v, "utf16", key, "an array of UTF-16 code units, 0 to 65535", problems);
   if (units == nullptr) return std::nullopt;
   if (!units->is_array()) {
-    problems.push_back({member_path(key, "utf16"), "expected an array of UTF-16 code units, found " + describe(*units)});
+    problems.push_back(
+        {member_path(key, "utf16"), "expected an array of UTF-16 code units, found " + describe(*units)});
     return std::nullopt;
   }
   std::u16string text;
@@ -82,10 +83,12 @@ std::optional<encoder_event> read_event(const json& v, problem_list& problems) {
   const std::pair<const char*, std::optional<encoder_text>*> strings[] = {
       {"type", &e.type}, {"data", &e.data}, {"id", &e.id}};
   for (const auto& [key, member] : strings)
-    if (const auto it = v.find(key); it != v.end()) *member = read_encoder_text(*it, member_path("event", key), problems);
+    if (const auto it = v.find(key); it != v.end())
+      *member = read_encoder_text(*it, member_path("event", key), problems);
   if (const auto it = v.find("retry"); it != v.end()) {
     if (!it->is_number()) {
-      problems.push_back({"event.retry", "expected a JSON number (any: 3000, 0, -1, 1.5, 1e21), found " + describe(*it)});
+      problems.push_back(
+          {"event.retry", "expected a JSON number (any: 3000, 0, -1, 1.5, 1e21), found " + describe(*it)});
     } else {
       e.retry_number = it->get<double>();
       if (it->is_number_unsigned()) e.retry_integer = it->get<std::uint64_t>();
@@ -108,8 +111,8 @@ int rank(const observation& o) {
   return o.kind == observation_kind::comment ? 0 : o.kind == observation_kind::retry ? 1 : 2;
 }
 
-std::optional<encoder_case> read_case(const json& v, std::size_t index, const std::string& file, const std::string& area,
-                                      std::string& label, problem_list& problems) {
+std::optional<encoder_case> read_case(const json& v, std::size_t index, const std::string& file,
+                                      const std::string& area, std::string& label, problem_list& problems) {
   label = "#" + std::to_string(index);
   if (!v.is_object()) {
     problems.push_back({"", "expected a case object, found " + describe(v)});
@@ -151,8 +154,9 @@ std::optional<encoder_case> read_case(const json& v, std::size_t index, const st
     }
   } else if (auto log = detail::read_observation_log(*expected, "expected", detail::strictness::corpus, problems)) {
     if (!std::is_sorted(log->begin(), log->end(), [](const auto& a, const auto& b) { return rank(a) < rank(b); }))
-      problems.push_back({"expected", "the read-back log is in canonical order: every comment, then every retry, "
-                                      "then the rest"});
+      problems.push_back({"expected",
+                          "the read-back log is in canonical order: every comment, then every retry, "
+                          "then the rest"});
     c.meta.expected = std::move(*log);
   }
   if (problems.size() != before) return std::nullopt;
@@ -202,19 +206,23 @@ public:
     if (!structure.parsed) return;
     const json root = json::parse(text, nullptr, false);
     problem_list problems;
-    if (!root.is_object()) return add(file, "", "", "expected a JSON object with format_version, area, title and cases");
-    detail::report_unknown_keys(root, {"format_version", "area", "title", "cases"}, "", "an encoder case file", problems);
+    if (!root.is_object())
+      return add(file, "", "", "expected a JSON object with format_version, area, title and cases");
+    detail::report_unknown_keys(root, {"format_version", "area", "title", "cases"}, "", "an encoder case file",
+                                problems);
     if (const json* fv = detail::require_key(root, "format_version", "", "the integer 1", problems))
       if (!(fv->is_number_integer() && fv->get<std::int64_t>() == 1))
-        problems.push_back({"format_version", "expected the integer 1, found " + describe(*fv) + "; refusing the file"});
+        problems.push_back(
+            {"format_version", "expected the integer 1, found " + describe(*fv) + "; refusing the file"});
     std::string area;
-    if (const json* a = detail::require_key(root, "area", "", "\"encoder-\" and lower-case words, like \"encoder-data\"",
-                                            problems)) {
+    if (const json* a = detail::require_key(root, "area", "",
+                                            "\"encoder-\" and lower-case words, like \"encoder-data\"", problems)) {
       if (auto s = detail::read_text(*a, "area", problems)) {
         if (detail::is_area_name(*s) && s->starts_with("encoder-"))
           area = *s;
         else
-          problems.push_back({"area", "expected \"encoder-\" and lower-case words joined by '-', found " + describe(*a)});
+          problems.push_back(
+              {"area", "expected \"encoder-\" and lower-case words joined by '-', found " + describe(*a)});
       }
     }
     if (const json* t = detail::require_key(root, "title", "", "one line for people", problems))

@@ -20,24 +20,24 @@ void append_hex(std::string& out, std::uint32_t value, int digits) {
 /// Code points that print nothing, print like a space, or look like something else: a person cannot
 /// tell them apart from their neighbours, so they are shown as \uHHHH.
 bool is_invisible(char32_t c) noexcept {
-  return (c >= 0x80 && c <= 0xA0)          // C1 controls (U+0085 NEL among them), NBSP
-         || c == 0xAD                       // soft hyphen
-         || c == 0x34F || c == 0x61C        // combining grapheme joiner, Arabic letter mark
-         || (c >= 0x115F && c <= 0x1160)    // Hangul fillers
-         || (c >= 0x17B4 && c <= 0x17B5) || (c >= 0x180B && c <= 0x180F)
-         || (c >= 0x2000 && c <= 0x200F)    // spaces, zero-width characters, LRM/RLM
-         || (c >= 0x2028 && c <= 0x202F)    // line/paragraph separators, bidi embeddings, NNBSP
-         || (c >= 0x205F && c <= 0x206F)    // word joiner, invisible operators, bidi isolates
-         || c == 0x3000 || c == 0x3164 || c == 0xFFA0
-         || (c >= 0xD800 && c <= 0xF8FF)    // (surrogates cannot occur) private use
-         || (c >= 0xFDD0 && c <= 0xFDEF)    // noncharacters
-         || (c >= 0xFE00 && c <= 0xFE0F)    // variation selectors
-         || c == 0xFEFF                     // BOM / zero-width no-break space
-         || (c >= 0xFFF0 && c <= 0xFFFF)    // specials: U+FFFD replacement character, noncharacters
-         || (c & 0xFFFEu) == 0xFFFEu        // noncharacters of every plane
-         || (c >= 0x1BCA0 && c <= 0x1BCA3) || (c >= 0x1D173 && c <= 0x1D17A)
-         || (c >= 0xE0000 && c <= 0xE0FFF)  // tags, variation selectors supplement
-         || c >= 0xF0000;                   // supplementary private use
+  return (c >= 0x80 && c <= 0xA0)         // C1 controls (U+0085 NEL among them), NBSP
+         || c == 0xAD                     // soft hyphen
+         || c == 0x34F || c == 0x61C      // combining grapheme joiner, Arabic letter mark
+         || (c >= 0x115F && c <= 0x1160)  // Hangul fillers
+         || (c >= 0x17B4 && c <= 0x17B5) || (c >= 0x180B && c <= 0x180F) ||
+         (c >= 0x2000 && c <= 0x200F)     // spaces, zero-width characters, LRM/RLM
+         || (c >= 0x2028 && c <= 0x202F)  // line/paragraph separators, bidi embeddings, NNBSP
+         || (c >= 0x205F && c <= 0x206F)  // word joiner, invisible operators, bidi isolates
+         || c == 0x3000 || c == 0x3164 || c == 0xFFA0 ||
+         (c >= 0xD800 && c <= 0xF8FF)     // (surrogates cannot occur) private use
+         || (c >= 0xFDD0 && c <= 0xFDEF)  // noncharacters
+         || (c >= 0xFE00 && c <= 0xFE0F)  // variation selectors
+         || c == 0xFEFF                   // BOM / zero-width no-break space
+         || (c >= 0xFFF0 && c <= 0xFFFF)  // specials: U+FFFD replacement character, noncharacters
+         || (c & 0xFFFEu) == 0xFFFEu      // noncharacters of every plane
+         || (c >= 0x1BCA0 && c <= 0x1BCA3) || (c >= 0x1D173 && c <= 0x1D17A) ||
+         (c >= 0xE0000 && c <= 0xE0FFF)  // tags, variation selectors supplement
+         || c >= 0xF0000;                // supplementary private use
 }
 
 }  // namespace

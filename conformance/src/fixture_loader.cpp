@@ -47,25 +47,28 @@ bool is_corpus_file(const std::filesystem::path& p) {
 // ---------------------------------------------------------------------------------------------
 // The case reader (pass 2, on the DOM): the fixture model.
 
-bool no_line_breaks_or_nul(std::string_view s) { return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos; }
+bool no_line_breaks_or_nul(std::string_view s) {
+  return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
 
 /// The case's identity and classification: id, description, rules, class, gap.
 void read_identity(const json& v, const std::string& area, test_case& c, std::string& label, problem_list& problems) {
   if (const json* id = require(v, "id", "", "a unique id like \"line-endings/crlf-split\"", problems)) {
     if (auto s = read_string(*id, "id", problems)) {
       const auto slash = s->find('/');
-      const std::string_view name = slash == std::string::npos ? std::string_view() : std::string_view(*s).substr(slash + 1);
-      const bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
-        return is_lower_word_char(ch) || ch == '-';
-      });
+      const std::string_view name =
+          slash == std::string::npos ? std::string_view() : std::string_view(*s).substr(slash + 1);
+      const bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(),
+                                                        [](char ch) { return is_lower_word_char(ch) || ch == '-'; });
       if (slash == std::string::npos || !name_ok || !is_hyphenated_words(std::string_view(*s).substr(0, slash))) {
-        problems.push_back({"id", "expected <area>/<name> in lower-case ASCII letters, digits and '-', found " +
-                                      describe(*id)});
+        problems.push_back(
+            {"id", "expected <area>/<name> in lower-case ASCII letters, digits and '-', found " + describe(*id)});
       } else {
         label = *s;
         c.id = *s;
         if (!area.empty() && s->substr(0, slash) != area) {
-          problems.push_back({"id", "the id must start with the file's area \"" + area + "/\", found " + describe(*id)});
+          problems.push_back(
+              {"id", "the id must start with the file's area \"" + area + "/\", found " + describe(*id)});
         }
       }
     }
@@ -93,14 +96,17 @@ void read_identity(const json& v, const std::string& area, test_case& c, std::st
       if (!is_gap_id(*s)) {
         problems.push_back({"gap", "expected a gap id listed in fixtures/rules.json, found " + describe(*gap)});
       } else if (klass == case_class::spec) {
-        problems.push_back({"gap", "a spec case has no gap; remove \"gap\" or make the class \"implementation-defined\""});
+        problems.push_back(
+            {"gap", "a spec case has no gap; remove \"gap\" or make the class \"implementation-defined\""});
       } else {
         c.gap = *s;
       }
     }
   } else if (klass == case_class::implementation_defined) {
-    problems.push_back({"gap", "missing key: an implementation-defined case names the gap (an id of fixtures/rules.json) whose "
-                               "decision its log depends on"});
+    problems.push_back(
+        {"gap",
+         "missing key: an implementation-defined case names the gap (an id of fixtures/rules.json) whose "
+         "decision its log depends on"});
   }
 }
 
@@ -110,13 +116,13 @@ void read_notes(const json& v, test_case& c, problem_list& problems) {
     if (auto s = read_string(*g, "guards", problems, true)) c.guards = *s;
   }
   if (const auto e = v.find("evidence"); e != v.end()) {
-    c.evidence = read_string_list(*e, "evidence", false, "non-empty strings",
-                                  [](std::string_view s) { return !s.empty(); }, problems);
+    c.evidence = read_string_list(
+        *e, "evidence", false, "non-empty strings", [](std::string_view s) { return !s.empty(); }, problems);
   }
   if (const auto t = v.find("tags"); t != v.end()) {
-    c.tags = read_string_list(*t, "tags", false, "short lower-case words like \"utf-8\"", is_hyphenated_words, problems);
+    c.tags =
+        read_string_list(*t, "tags", false, "short lower-case words like \"utf-8\"", is_hyphenated_words, problems);
   }
-
 }
 
 /// The body: `input` or `chunks` (pinned boundaries), and the last event ID string it starts from.
@@ -138,14 +144,15 @@ void read_body(const json& v, test_case& c, problem_list& problems) {
       }
     }
   } else {
-    problems.push_back({"input", "missing key: a case has \"input\" (the whole body) or \"chunks\" (the body with "
-                                 "pinned chunk boundaries)"});
+    problems.push_back({"input",
+                        "missing key: a case has \"input\" (the whole body) or \"chunks\" (the body with "
+                        "pinned chunk boundaries)"});
   }
   if (const auto i = v.find("initial_last_event_id"); i != v.end()) {
     if (auto s = read_string(*i, "initial_last_event_id", problems)) {
       if (!no_line_breaks_or_nul(*s)) {
-        problems.push_back({"initial_last_event_id", "a last event ID string never holds CR, LF or NUL, found " +
-                                                         describe(*i)});
+        problems.push_back(
+            {"initial_last_event_id", "a last event ID string never holds CR, LF or NUL, found " + describe(*i)});
       } else {
         c.initial_last_event_id = *s;
       }
@@ -173,8 +180,8 @@ std::optional<test_case> read_case(const json& v, std::size_t index, const std::
   read_identity(v, area, c, label, problems);
   read_notes(v, c, problems);
   read_body(v, c, problems);
-  if (const json* e = require(v, "expected", "", "the complete observation log, ending with an end observation",
-                              problems)) {
+  if (const json* e =
+          require(v, "expected", "", "the complete observation log, ending with an end observation", problems)) {
     if (auto log = detail::read_observation_log(*e, "expected", detail::strictness::corpus, problems)) {
       c.expected = std::move(*log);
     }
@@ -198,8 +205,10 @@ public:
         if (it->is_regular_file(entry_error)) {
           files.push_back(p);
         } else {
-          file_problem(p.string(), "", "not a readable fixture file (a dangling or looping symbolic link, or a "
-                                       "folder?)" + (entry_error ? ": " + entry_error.message() : std::string()));
+          file_problem(p.string(), "",
+                       "not a readable fixture file (a dangling or looping symbolic link, or a "
+                       "folder?)" +
+                           (entry_error ? ": " + entry_error.message() : std::string()));
         }
       }
       if (ec) {
@@ -234,9 +243,10 @@ public:
     file_diagnostics_ = 0;
     add_text_checked(text, file);
     if (file_diagnostics_ > max_diagnostics_per_file)
-      result_.diagnostics.push_back({file, "", "", "... and " + std::to_string(file_diagnostics_ - max_diagnostics_per_file) +
-                                                       " more problems in this file (only the first " +
-                                                       std::to_string(max_diagnostics_per_file) + " are listed)"});
+      result_.diagnostics.push_back({file, "", "",
+                                     "... and " + std::to_string(file_diagnostics_ - max_diagnostics_per_file) +
+                                         " more problems in this file (only the first " +
+                                         std::to_string(max_diagnostics_per_file) + " are listed)"});
   }
 
   void add_text_checked(std::string_view text, const std::string& file) {
@@ -284,7 +294,8 @@ public:
         if (is_hyphenated_words(*s)) {
           area = *s;
         } else {
-          problems.push_back({"area", "expected lower-case words joined by '-', like \"line-endings\", found " + describe(*a)});
+          problems.push_back(
+              {"area", "expected lower-case words joined by '-', like \"line-endings\", found " + describe(*a)});
         }
       }
     }
@@ -310,9 +321,10 @@ public:
       if (!c) continue;
       const auto [origin, inserted] = ids_.try_emplace(c->id, file);
       if (!inserted) {
-        add(file, label, "id", "duplicate id: a case " + (origin->second == file ? std::string("earlier in this file")
-                                                                                  : "in " + origin->second) +
-                                   " already has it (ids are unique across the corpus)");
+        add(file, label, "id",
+            "duplicate id: a case " +
+                (origin->second == file ? std::string("earlier in this file") : "in " + origin->second) +
+                " already has it (ids are unique across the corpus)");
         continue;
       }
       // A case of a file with file-level problems, or with duplicate keys, is checked but not loaded.
@@ -349,8 +361,8 @@ namespace detail {
 structure_report check_structure(std::string_view text) {
   structure_checker checker;
   structure_report out;
-  out.parsed = json::sax_parse(text, &checker, nlohmann::detail::input_format_t::json, true, false) &&
-               !checker.syntax_error;
+  out.parsed =
+      json::sax_parse(text, &checker, nlohmann::detail::input_format_t::json, true, false) && !checker.syntax_error;
   for (auto& f : checker.findings) out.findings.push_back({f.case_index, std::move(f.key), std::move(f.message)});
   out.case_ids = std::move(checker.case_ids);
   return out;
@@ -380,9 +392,7 @@ bool is_area_name(std::string_view s) { return is_hyphenated_words(s); }
 
 }  // namespace detail
 
-std::string_view to_string(case_class c) noexcept {
-  return c == case_class::spec ? "spec" : "implementation-defined";
-}
+std::string_view to_string(case_class c) noexcept { return c == case_class::spec ? "spec" : "implementation-defined"; }
 
 std::string diagnostic::to_string() const {
   std::string out = file;

@@ -51,8 +51,8 @@ void check_possible(const observation& o, const std::string& key, problem_list& 
   switch (o.kind) {
     case observation_kind::event:
       if (o.type.empty()) {
-        problems.push_back({member_path(key, "type"),
-                            "an event type is never empty (an empty event type buffer gives \"message\")"});
+        problems.push_back(
+            {member_path(key, "type"), "an event type is never empty (an empty event type buffer gives \"message\")"});
       }
       forbid("type", o.type, "\r\n"sv, "holds a CR or LF, which always end a line");
       forbid("data", o.data, "\r"sv, "holds a CR, which always ends a line (data lines are joined by LF)");
@@ -93,9 +93,7 @@ std::string describe(const json& value) {
   return "an unexpected value";
 }
 
-std::string index_path(const std::string& base, std::size_t index) {
-  return base + "[" + std::to_string(index) + "]";
-}
+std::string index_path(const std::string& base, std::size_t index) { return base + "[" + std::to_string(index) + "]"; }
 
 std::string member_path(const std::string& base, std::string_view key) {
   return base.empty() ? std::string(key) : base + "." + std::string(key);
@@ -104,7 +102,8 @@ std::string member_path(const std::string& base, std::string_view key) {
 std::optional<observation> read_observation(const json& value, const std::string& key, strictness level,
                                             problem_list& problems) {
   if (!value.is_object()) {
-    problems.push_back({key, "expected an observation object like {\"kind\": \"event\", ...}, found " + describe(value)});
+    problems.push_back(
+        {key, "expected an observation object like {\"kind\": \"event\", ...}, found " + describe(value)});
     return std::nullopt;
   }
   const auto kind_it = value.find("kind");
@@ -119,9 +118,9 @@ std::optional<observation> read_observation(const json& value, const std::string
     }
   }
   if (shape == nullptr) {
-    problems.push_back({member_path(key, "kind"),
-                        "expected one of \"event\", \"retry\", \"last_event_id\", \"comment\", \"end\", found " +
-                            describe(*kind_it)});
+    problems.push_back(
+        {member_path(key, "kind"),
+         "expected one of \"event\", \"retry\", \"last_event_id\", \"comment\", \"end\", found " + describe(*kind_it)});
     return std::nullopt;
   }
   const std::size_t before = problems.size();

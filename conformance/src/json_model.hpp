@@ -37,8 +37,8 @@ enum class strictness : std::uint8_t {
 };
 
 /// Reads one observation in the fixture format; appends problems and returns nullopt on any.
-[[nodiscard]] std::optional<observation> read_observation(const json& value, const std::string& key,
-                                                          strictness level, problem_list& problems);
+[[nodiscard]] std::optional<observation> read_observation(const json& value, const std::string& key, strictness level,
+                                                          problem_list& problems);
 /// Reads an array of observations. With strictness::corpus it must also end with exactly one `end`.
 [[nodiscard]] std::optional<observation_log> read_observation_log(const json& value, const std::string& key,
                                                                   strictness level, problem_list& problems);

@@ -36,10 +36,11 @@ std::optional<std::string> read_hex(const json& v, const std::string& key, probl
     }
     if (!is_hex_digit(s[i]) || i + 1 >= s.size() || !is_hex_digit(s[i + 1])) {
       const std::size_t bad = is_hex_digit(s[i]) ? i + 1 : i;
-      problems.push_back({key, "expected pairs of hex digits like \"EF BB BF\", found " +
-                                   (bad < s.size() ? "'" + escape_bytes(s.substr(bad, 1)) + "'" : std::string("the end")) +
-                                   " at position " + std::to_string(bad) + " of \"" + escape_bytes(s) + "\"" +
-                                   (bad < s.size() && s[bad] == ' ' ? " (a digit without its pair)" : "")});
+      problems.push_back(
+          {key, "expected pairs of hex digits like \"EF BB BF\", found " +
+                    (bad < s.size() ? "'" + escape_bytes(s.substr(bad, 1)) + "'" : std::string("the end")) +
+                    " at position " + std::to_string(bad) + " of \"" + escape_bytes(s) + "\"" +
+                    (bad < s.size() && s[bad] == ' ' ? " (a digit without its pair)" : "")});
       return std::nullopt;
     }
     bytes += static_cast<char>((hex_value(s[i]) << 4) | hex_value(s[i + 1]));
@@ -90,11 +91,10 @@ const json* require(const json& object, std::string_view key, const std::string&
   return &*it;
 }
 
-std::optional<std::string> read_string(const json& v, const std::string& key, problem_list& problems,
-                                       bool non_empty) {
+std::optional<std::string> read_string(const json& v, const std::string& key, problem_list& problems, bool non_empty) {
   if (!v.is_string()) {
-    problems.push_back({key, std::string(non_empty ? "expected a non-empty string" : "expected a string") +
-                                 ", found " + describe(v)});
+    problems.push_back(
+        {key, std::string(non_empty ? "expected a non-empty string" : "expected a string") + ", found " + describe(v)});
     return std::nullopt;
   }
   const auto& s = v.get_ref<const std::string&>();
@@ -139,8 +139,10 @@ std::vector<std::string> read_string_list(const json& v, const std::string& key,
 std::optional<std::string> read_byte_string(const json& v, const std::string& key, problem_list& problems) {
   if (v.is_string()) return read_string(v, key, problems);
   if (!v.is_array()) {
-    problems.push_back({key, "expected a byte string (a string, or an array of strings and {\"hex\": \"..\"} "
-                             "parts), found " + describe(v)});
+    problems.push_back({key,
+                        "expected a byte string (a string, or an array of strings and {\"hex\": \"..\"} "
+                        "parts), found " +
+                            describe(v)});
     return std::nullopt;
   }
   const std::size_t before = problems.size();

@@ -61,8 +61,10 @@ public:
     std::string what = ex.what();
     if (const auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
     if (what.find("surrogate") != std::string::npos) {
-      what = "a JSON string holds a lone surrogate (\\uD800-\\uDFFF without its pair), which has no UTF-8 "
-             "encoding; write such bytes as {\"hex\": \"...\"} (" + what + ")";
+      what =
+          "a JSON string holds a lone surrogate (\\uD800-\\uDFFF without its pair), which has no UTF-8 "
+          "encoding; write such bytes as {\"hex\": \"...\"} (" +
+          what + ")";
     } else if (what.find("ill-formed UTF-8") != std::string::npos) {
       what = "the file is not valid UTF-8 here; write raw bytes as {\"hex\": \"...\"} (" + what + ")";
     } else {
@@ -82,7 +84,9 @@ private:
   };
   std::vector<frame> stack_;
 
-  bool in_cases() const { return stack_.size() >= 2 && !stack_[0].is_array && stack_[0].key == "cases" && stack_[1].is_array; }
+  bool in_cases() const {
+    return stack_.size() >= 2 && !stack_[0].is_array && stack_[0].key == "cases" && stack_[1].is_array;
+  }
   std::size_t current_case() const { return stack_[1].count - 1; }
 
   void begin_value() {

@@ -59,8 +59,8 @@ std::optional<rule_catalogue> load_rules_text(std::string_view json_text, const 
   const std::size_t before = diagnostics.size();
   for (std::size_t i = 0; i < document["rules"].size(); ++i) {
     const json& r = document["rules"][i];
-    rule_entry e{r["id"], r["group"], r["section"], r["link"], r["summary"], strings(r["corpus"]),
-                 strings(r["observable_by"])};
+    rule_entry e{
+        r["id"], r["group"], r["section"], r["link"], r["summary"], strings(r["corpus"]), strings(r["observable_by"])};
     const std::string key = detail::index_path("rules", i);
     if (catalogue.rule(e.id) != nullptr) report(key + ".id", "duplicate rule id " + e.id);
     bool group_known = false;

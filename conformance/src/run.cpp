@@ -70,9 +70,7 @@ std::string describe_latency(std::size_t chunk_index, std::size_t chunk_count, s
 
 }  // namespace
 
-std::unique_ptr<implementation> make_reference_implementation() {
-  return std::make_unique<reference_implementation>();
-}
+std::unique_ptr<implementation> make_reference_implementation() { return std::make_unique<reference_implementation>(); }
 
 std::vector<std::size_t> due_counts(const test_case& c) {
   parser_options options;
@@ -103,7 +101,8 @@ std::optional<outcome> outcome_from_string(std::string_view s) noexcept {
   return std::nullopt;
 }
 
-case_result run_case(implementation& impl, const test_case& c, const chunking& ch, const std::vector<std::size_t>& due) {
+case_result run_case(implementation& impl, const test_case& c, const chunking& ch,
+                     const std::vector<std::size_t>& due) {
   case_result result;
   const capabilities caps = impl.caps();
   if (std::string why = why_unchecked(c, caps); !why.empty()) {
@@ -133,15 +132,15 @@ case_result run_case(implementation& impl, const test_case& c, const chunking& c
     if (!latency_problem.empty()) continue;  // the first problem says it; later ones follow from it
     const std::size_t due_now = observable_before[std::min(due_at[delivered], c.expected.size())];
     const bool on_time = result.observed.size() == due_now && due_now <= expected.size() &&
-                         std::equal(result.observed.begin() + static_cast<std::ptrdiff_t>(verified), result.observed.end(),
-                                    expected.begin() + static_cast<std::ptrdiff_t>(verified));
+                         std::equal(result.observed.begin() + static_cast<std::ptrdiff_t>(verified),
+                                    result.observed.end(), expected.begin() + static_cast<std::ptrdiff_t>(verified));
     if (on_time) {
       verified = due_now;
     } else {
-      const observation_log due_prefix(expected.begin(),
-                                       expected.begin() + static_cast<std::ptrdiff_t>(std::min(due_now, expected.size())));
-      latency_problem = describe_latency(i, chunks.size(), chunk_begin, delivered, c.bytes.size(), due_prefix,
-                                         result.observed);
+      const observation_log due_prefix(
+          expected.begin(), expected.begin() + static_cast<std::ptrdiff_t>(std::min(due_now, expected.size())));
+      latency_problem =
+          describe_latency(i, chunks.size(), chunk_begin, delivered, c.bytes.size(), due_prefix, result.observed);
     }
   }
   for (auto& o : project(impl.finish(), caps)) result.observed.push_back(std::move(o));

@@ -46,8 +46,8 @@ std::uint64_t read_delay(const json& object, std::string_view key, const std::st
 }
 
 /// One of `names`, as an index into it.
-std::optional<std::size_t> read_enum(const json& v, const std::string& key, std::initializer_list<std::string_view> names,
-                                     problem_list& problems) {
+std::optional<std::size_t> read_enum(const json& v, const std::string& key,
+                                     std::initializer_list<std::string_view> names, problem_list& problems) {
   std::size_t i = 0;
   std::string list;
   for (auto name : names) {
@@ -69,8 +69,8 @@ std::optional<std::optional<std::string>> read_optional_bytes(const json& v, con
 
 std::optional<scenario_request> read_request(const json& v, const std::string& key, problem_list& problems) {
   if (!v.is_object()) {
-    problems.push_back({key, "expected a request object {url, method, accept, cache_control, last_event_id}, found " +
-                                 describe(v)});
+    problems.push_back(
+        {key, "expected a request object {url, method, accept, cache_control, last_event_id}, found " + describe(v)});
     return std::nullopt;
   }
   const std::size_t before = problems.size();
@@ -88,7 +88,8 @@ std::optional<scenario_request> read_request(const json& v, const std::string& k
   if (const json* c = require(v, "cache_control", key, "the Cache-Control header's bytes", problems)) {
     if (auto b = read_byte_string(*c, member_path(key, "cache_control"), problems)) r.cache_control = *b;
   }
-  if (const json* l = require(v, "last_event_id", key, "the Last-Event-ID header's bytes, or null when absent", problems)) {
+  if (const json* l =
+          require(v, "last_event_id", key, "the Last-Event-ID header's bytes, or null when absent", problems)) {
     if (auto b = read_optional_bytes(*l, member_path(key, "last_event_id"), problems)) r.last_event_id = *b;
   }
   if (const auto o = v.find("origin"); o != v.end()) {
@@ -119,8 +120,8 @@ std::optional<scenario_chunk> read_chunk(const json& v, const std::string& key, 
 
 std::optional<scenario_response> read_response(const json& v, const std::string& key, problem_list& problems) {
   if (!v.is_object()) {
-    problems.push_back({key, "expected a response object {status, headers, body, end} or {network_error}, found " +
-                                 describe(v)});
+    problems.push_back(
+        {key, "expected a response object {status, headers, body, end} or {network_error}, found " + describe(v)});
     return std::nullopt;
   }
   const std::size_t before = problems.size();
@@ -135,7 +136,8 @@ std::optional<scenario_response> read_response(const json& v, const std::string&
   }
   check_keys(v, {"delay_ms", "status", "headers", "body", "end", "end_delay_ms"}, key, "a response", problems);
   if (const json* st = require(v, "status", key, "the status code, 100 to 599", problems)) {
-    if (auto n = read_integer(*st, member_path(key, "status"), 100, 599, problems)) r.status = static_cast<std::uint16_t>(*n);
+    if (auto n = read_integer(*st, member_path(key, "status"), 100, 599, problems))
+      r.status = static_cast<std::uint16_t>(*n);
   }
   if (const json* hs = require(v, "headers", key, "the header list, [[name, value], ...] as byte strings", problems)) {
     const std::string hkey = member_path(key, "headers");
@@ -159,7 +161,8 @@ std::optional<scenario_response> read_response(const json& v, const std::string&
   if (const auto b = v.find("body"); b != v.end()) {
     const std::string bkey = member_path(key, "body");
     if (!b->is_array()) {
-      problems.push_back({bkey, "expected an array of chunks (byte strings or {bytes, delay_ms}), found " + describe(*b)});
+      problems.push_back(
+          {bkey, "expected an array of chunks (byte strings or {bytes, delay_ms}), found " + describe(*b)});
     } else {
       for (std::size_t i = 0; i < b->size(); ++i) {
         if (auto c = read_chunk((*b)[i], index_path(bkey, i), problems)) r.body.push_back(std::move(*c));
@@ -191,18 +194,22 @@ std::optional<log_entry> read_log_entry(const json& v, const std::string& key, p
   if (e.kind == log_kind::request) {
     check_keys(v, {"kind", "exchange", "min_delay_ms"}, key, "a request entry", problems);
     if (const json* x = require(v, "exchange", key, "the index of the exchange this request starts", problems)) {
-      if (auto n = read_integer(*x, member_path(key, "exchange"), 0, 1000, problems)) e.exchange = static_cast<std::size_t>(*n);
+      if (auto n = read_integer(*x, member_path(key, "exchange"), 0, 1000, problems))
+        e.exchange = static_cast<std::size_t>(*n);
     }
-    if (const json* d = require(v, "min_delay_ms", key,
-                                "the wait the standard requires before the request, or null for the default", problems)) {
+    if (const json* d =
+            require(v, "min_delay_ms", key,
+                    "the wait the standard requires before the request, or null for the default", problems)) {
       if (!d->is_null()) e.min_delay_ms = read_integer(*d, member_path(key, "min_delay_ms"), 0, max_delay_ms, problems);
     }
   } else {
     if (e.kind == log_kind::message) {
-      check_keys(v, {"kind", "type", "data", "last_event_id", "origin", "ready_state"}, key, "a message entry", problems);
+      check_keys(v, {"kind", "type", "data", "last_event_id", "origin", "ready_state"}, key, "a message entry",
+                 problems);
       for (auto [name, member] : {std::pair{"type", &e.type}, std::pair{"data", &e.data},
                                   std::pair{"last_event_id", &e.last_event_id}, std::pair{"origin", &e.origin}}) {
-        if (const json* s = require(v, name, key, "a message entry has type, data, last_event_id and origin", problems)) {
+        if (const json* s =
+                require(v, name, key, "a message entry has type, data, last_event_id and origin", problems)) {
           if (auto str = read_string(*s, member_path(key, name), problems)) *member = *str;
         }
       }
@@ -210,7 +217,8 @@ std::optional<log_entry> read_log_entry(const json& v, const std::string& key, p
       check_keys(v, {"kind", "ready_state"}, key, "a " + std::string(to_string(e.kind)) + " entry", problems);
     }
     if (const json* r = require(v, "ready_state", key, "readyState after the entry: 0, 1 or 2", problems)) {
-      if (auto n = read_integer(*r, member_path(key, "ready_state"), 0, 2, problems)) e.state = static_cast<ready_state>(*n);
+      if (auto n = read_integer(*r, member_path(key, "ready_state"), 0, 2, problems))
+        e.state = static_cast<ready_state>(*n);
     }
   }
   if (problems.size() != before) return std::nullopt;
@@ -228,8 +236,8 @@ void check_log(const scenario_log& log, std::size_t exchanges, problem_list& pro
     if (log[i].kind != log_kind::request) continue;
     if (log[i].exchange != next) {
       problems.push_back({index_path("expected", i) + ".exchange", "requests are made in exchange order: expected " +
-                                                                      std::to_string(next) + ", found " +
-                                                                      std::to_string(log[i].exchange)});
+                                                                       std::to_string(next) + ", found " +
+                                                                       std::to_string(log[i].exchange)});
     }
     ++next;
   }
@@ -239,8 +247,8 @@ void check_log(const scenario_log& log, std::size_t exchanges, problem_list& pro
   }
 }
 
-std::optional<scenario> read_scenario(const json& v, std::size_t index, const std::string& file, const std::string& area,
-                                      std::string& label, problem_list& problems) {
+std::optional<scenario> read_scenario(const json& v, std::size_t index, const std::string& file,
+                                      const std::string& area, std::string& label, problem_list& problems) {
   label = "#" + std::to_string(index);
   if (!v.is_object()) {
     problems.push_back({"", "expected a scenario object, found " + describe(v)});
@@ -257,13 +265,16 @@ std::optional<scenario> read_scenario(const json& v, std::size_t index, const st
   if (const json* id = require(v, "id", "", "a unique id like \"status/204-fails\"", problems)) {
     if (auto str = read_string(*id, "id", problems)) {
       const auto slash = str->find('/');
-      const std::string_view name = slash == std::string::npos ? std::string_view() : std::string_view(*str).substr(slash + 1);
+      const std::string_view name =
+          slash == std::string::npos ? std::string_view() : std::string_view(*str).substr(slash + 1);
       const bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
         return detail::is_lower_word_char(c) || c == '-';
       });
       if (slash == std::string::npos || !name_ok || str->substr(0, slash) != area) {
-        problems.push_back({"id", "expected \"" + area + "/<name>\" (the file's area, then lower-case ASCII letters, "
-                                  "digits and '-'), found " + describe(*id)});
+        problems.push_back({"id", "expected \"" + area +
+                                      "/<name>\" (the file's area, then lower-case ASCII letters, "
+                                      "digits and '-'), found " +
+                                      describe(*id)});
       } else {
         label = *str;
         s.id = *str;
@@ -277,14 +288,16 @@ std::optional<scenario> read_scenario(const json& v, std::size_t index, const st
     s.rules = read_string_list(*r, "rules", true, "rule ids R1..R72", detail::is_rule_id, problems);
   }
   if (const json* k = require(v, "class", "", "\"spec\" or \"implementation-defined\"", problems)) {
-    if (auto i = read_enum(*k, "class", {"spec", "implementation-defined"}, problems)) s.klass = static_cast<case_class>(*i);
+    if (auto i = read_enum(*k, "class", {"spec", "implementation-defined"}, problems))
+      s.klass = static_cast<case_class>(*i);
   }
   if (const auto gap = v.find("gap"); gap != v.end()) {
     if (auto str = read_string(*gap, "gap", problems)) {
       if (!detail::is_gap_id(*str)) {
         problems.push_back({"gap", "expected a gap id G1..G9 or P<n>, found " + describe(*gap)});
       } else if (s.klass == case_class::spec) {
-        problems.push_back({"gap", "a spec scenario has no gap; remove \"gap\" or make the class \"implementation-defined\""});
+        problems.push_back(
+            {"gap", "a spec scenario has no gap; remove \"gap\" or make the class \"implementation-defined\""});
       } else {
         s.gap = *str;
       }
@@ -296,14 +309,15 @@ std::optional<scenario> read_scenario(const json& v, std::size_t index, const st
     if (auto str = read_string(*g, "guards", problems, true)) s.guards = *str;
   }
   if (const auto e = v.find("evidence"); e != v.end()) {
-    s.evidence = read_string_list(*e, "evidence", false, "non-empty strings",
-                                  [](std::string_view str) { return !str.empty(); }, problems);
+    s.evidence = read_string_list(
+        *e, "evidence", false, "non-empty strings", [](std::string_view str) { return !str.empty(); }, problems);
   }
   if (const auto t = v.find("tags"); t != v.end()) {
     s.tags = read_string_list(*t, "tags", false, "short lower-case words like \"cors\"", detail::is_hyphenated_words,
                               problems);
   }
-  if (const json* c = require(v, "client", "", "the construction: {\"url\": ..., \"with_credentials\": false}", problems)) {
+  if (const json* c =
+          require(v, "client", "", "the construction: {\"url\": ..., \"with_credentials\": false}", problems)) {
     if (!c->is_object()) {
       problems.push_back({"client", "expected {\"url\": ..., \"with_credentials\": ...}, found " + describe(*c)});
     } else {
@@ -328,7 +342,8 @@ std::optional<scenario> read_scenario(const json& v, std::size_t index, const st
         const json& action = (*a)[i];
         const std::string akey = index_path("actions", i);
         if (!action.is_object()) {
-          problems.push_back({akey, "expected {\"action\": \"close\", \"after_observation\": n}, found " + describe(action)});
+          problems.push_back(
+              {akey, "expected {\"action\": \"close\", \"after_observation\": n}, found " + describe(action)});
           continue;
         }
         check_keys(action, {"action", "after_observation", "delay_ms"}, akey, "a page action", problems);
@@ -340,8 +355,8 @@ std::optional<scenario> read_scenario(const json& v, std::size_t index, const st
         }
         if (const json* n = require(action, "after_observation", akey,
                                     "the observation (1-based; 0 = after construction) it follows", problems)) {
-          pa.after_observation =
-              static_cast<std::size_t>(read_integer(*n, member_path(akey, "after_observation"), 0, 1000, problems).value_or(0));
+          pa.after_observation = static_cast<std::size_t>(
+              read_integer(*n, member_path(akey, "after_observation"), 0, 1000, problems).value_or(0));
         }
         pa.delay_ms = read_delay(action, "delay_ms", akey, problems);
         s.actions.push_back(pa);
@@ -487,18 +502,21 @@ public:
     duplicate_key_finder duplicates;
     json::sax_parse(text, &duplicates);
     for (const auto& path : duplicates.paths) {
-      add(file, "", path, "this key appears twice in the same object (JSON parsers keep only one); the file is refused");
+      add(file, "", path,
+          "this key appears twice in the same object (JSON parsers keep only one); the file is refused");
     }
     if (!duplicates.paths.empty()) return;
     problem_list problems;
     if (!root.is_object()) {
-      add(file, "", "", "expected a JSON object with format_version, area, title and scenarios, found " + describe(root));
+      add(file, "", "",
+          "expected a JSON object with format_version, area, title and scenarios, found " + describe(root));
       return;
     }
     check_keys(root, {"format_version", "area", "title", "scenarios"}, "", "a scenario file", problems);
     if (const json* fv = require(root, "format_version", "", "the integer 1", problems)) {
       if (!(fv->is_number_unsigned() && fv->get<std::uint64_t>() == 1)) {
-        problems.push_back({"format_version", "expected the integer 1, found " + describe(*fv) + "; refusing the file"});
+        problems.push_back(
+            {"format_version", "expected the integer 1, found " + describe(*fv) + "; refusing the file"});
       }
     }
     std::string area;
@@ -509,7 +527,8 @@ public:
         problems.push_back({"area", "expected lower-case words joined by '-', found " + describe(*a)});
       }
     }
-    if (const json* t = require(root, "title", "", "one line for people", problems)) read_string(*t, "title", problems, true);
+    if (const json* t = require(root, "title", "", "one line for people", problems))
+      read_string(*t, "title", problems, true);
     const json* list = require(root, "scenarios", "", "a non-empty array of scenarios", problems);
     if (list != nullptr && (!list->is_array() || list->empty())) {
       problems.push_back({"scenarios", "expected a non-empty array of scenarios, found " + describe(*list)});

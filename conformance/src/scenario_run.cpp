@@ -113,7 +113,8 @@ private:
     observed_.push_back(e);
     if (index >= scenario_.exchanges.size()) {
       problems_ += "request #" + std::to_string(index) + " to " + shown(o.request.url) + ": the scenario has only " +
-                   std::to_string(scenario_.exchanges.size()) + " exchanges, so the client was not expected to send it\n";
+                   std::to_string(scenario_.exchanges.size()) +
+                   " exchanges, so the client was not expected to send it\n";
       current_ = no_exchange;
       return;
     }
@@ -124,11 +125,13 @@ private:
 
   void check_request(std::size_t index, const http_request& sent) {
     const scenario_request& want = scenario_.exchanges[index].request;
-    const std::string where = "request #" + std::to_string(index) + " (exchanges[" + std::to_string(index) + "].request)";
+    const std::string where =
+        "request #" + std::to_string(index) + " (exchanges[" + std::to_string(index) + "].request)";
     const auto compare = [&](std::string_view what_, const std::optional<std::string>& expected,
                              const std::optional<std::string>& actual) {
       if (expected != actual) {
-        problems_ += where + ": " + std::string(what_) + ": expected " + shown_or_absent(expected) + ", sent " + shown_or_absent(actual) + "\n";
+        problems_ += where + ": " + std::string(what_) + ": expected " + shown_or_absent(expected) + ", sent " +
+                     shown_or_absent(actual) + "\n";
       }
     };
     compare("URL", substitute_origins(want.url, options_), sent.url);

@@ -54,7 +54,8 @@ TEST(Chunking, EverySplitOfALongBodySkipsOnlyTheInsideOfOrdinaryRuns) {
   for (const auto& ch : split) offsets.push_back(ch.splits.at(0));
   // The first and last 64 offsets, and 8 either side of the ':' at 10006.
   for (std::size_t k = 1; k <= 64; ++k) EXPECT_NE(std::find(offsets.begin(), offsets.end(), k), offsets.end()) << k;
-  for (std::size_t k = 9999; k <= 10014; ++k) EXPECT_NE(std::find(offsets.begin(), offsets.end(), k), offsets.end()) << k;
+  for (std::size_t k = 9999; k <= 10014; ++k)
+    EXPECT_NE(std::find(offsets.begin(), offsets.end(), k), offsets.end()) << k;
   EXPECT_EQ(std::find(offsets.begin(), offsets.end(), 5000), offsets.end());
   EXPECT_LT(split.size(), 200u);
   sc::chunking_options unlimited;
@@ -70,10 +71,12 @@ TEST(Chunking, EmptyAndOneByteBodies) {
 
 TEST(Chunking, BoundariesSplitInsideCrlfBomAndUtf8) {
   // EF BB BF | d a t a : ' ' | E2 82 AC | \r \n | \r \n
-  const std::string bytes = "\xEF\xBB\xBF" "data: \xE2\x82\xAC\r\n\r\n";
+  const std::string bytes =
+      "\xEF\xBB\xBF"
+      "data: \xE2\x82\xAC\r\n\r\n";
   const auto b = only(body(bytes), {sc::plan::boundaries});
-  EXPECT_EQ(names(b), (std::vector<std::string>{"bom@1", "bom@2", "utf8@10", "utf8@11", "crlf@13", "crlf@15",
-                                                "boundaries"}));
+  EXPECT_EQ(names(b),
+            (std::vector<std::string>{"bom@1", "bom@2", "utf8@10", "utf8@11", "crlf@13", "crlf@15", "boundaries"}));
   ASSERT_NE(find(b, "boundaries"), nullptr);
   EXPECT_EQ(find(b, "boundaries")->splits, (splits{1, 2, 10, 11, 13, 15}));
 }
@@ -144,7 +147,8 @@ TEST(Chunking, CutMakesExactChunks) {
 
 TEST(Chunking, PlanNames) {
   std::string error;
-  EXPECT_EQ(sc::parse_plan_names("whole, bytewise", &error), (std::vector<sc::plan>{sc::plan::whole, sc::plan::bytewise}));
+  EXPECT_EQ(sc::parse_plan_names("whole, bytewise", &error),
+            (std::vector<sc::plan>{sc::plan::whole, sc::plan::bytewise}));
   EXPECT_EQ(sc::parse_plan_names("all", &error), sc::all_plans());
   EXPECT_EQ(sc::all_plans().size(), 6u);
   EXPECT_EQ(sc::parse_plan_names("pinned,pinned", &error), std::vector<sc::plan>{sc::plan::pinned});

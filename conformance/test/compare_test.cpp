@@ -86,7 +86,8 @@ TEST(Capabilities, CanCheck) {
 
 TEST(ObservationJson, RoundTrip) {
   const sse::observation_log log{observation::event("t", "a\nb\0c", "1"), observation::retry(9007199254740991ULL),
-                                 observation::id_commit("x"), observation::comment(""), observation::end("\xEF\xBF\xBD")};
+                                 observation::id_commit("x"), observation::comment(""),
+                                 observation::end("\xEF\xBF\xBD")};
   const std::string text = sc::log_to_json(log);
   EXPECT_EQ(sc::observation_to_json(log[1]), R"({"kind":"retry","ms":9007199254740991})");
   EXPECT_NE(text.find(R"({"kind":"last_event_id","value":"x"})"), std::string::npos) << text;

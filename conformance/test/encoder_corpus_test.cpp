@@ -40,7 +40,8 @@ TEST(EncoderCorpus, ReferenceEncoderPassesEveryCaseUnderEveryChunking) {
   for (const auto& c : bundled().cases) {
     SCOPED_TRACE(c.meta.id);
     const auto in = conf::to_outgoing_event(c.event);
-    const auto written = in.error != sse::encode_error::none ? sse::encode_result{{}, in.error, "retry"} : sse::encode(in.event);
+    const auto written =
+        in.error != sse::encode_error::none ? sse::encode_result{{}, in.error, "retry"} : sse::encode(in.event);
     if (c.expect_refusal) {
       EXPECT_FALSE(written.ok());
       EXPECT_EQ(sse::to_string(written.error), c.refusal_reason);
@@ -93,37 +94,48 @@ void expect_diagnostic(const std::string& case_json, const std::string& key, con
   bool found = false;
   for (const auto& d : r.diagnostics)
     found = found || (d.file == "test.json" && d.key == key && d.message.find(words) != std::string::npos);
-  EXPECT_TRUE(found) << "wanted key '" << key << "' with \"" << words << "\", got:\n" << diagnostics_text(r.diagnostics);
+  EXPECT_TRUE(found) << "wanted key '" << key << "' with \"" << words << "\", got:\n"
+                     << diagnostics_text(r.diagnostics);
 }
 
 TEST(EncoderLoader, NamesFileCaseAndKey) {
-  const auto r = load(R"({"id":"encoder-test/b","description":"d","rules":["R19"],"class":"spec","event":{"data":1},"refused":"id-contains-nul"})");
+  const auto r = load(
+      R"({"id":"encoder-test/b","description":"d","rules":["R19"],"class":"spec","event":{"data":1},"refused":"id-contains-nul"})");
   ASSERT_EQ(r.diagnostics.size(), 1u);
   EXPECT_EQ(r.diagnostics[0].to_string(),
-            "test.json: case 'encoder-test/b': key 'event.data': expected a string or {\"utf16\": [code units]}, found the number 1");
-  expect_diagnostic(R"({"id":"encoder-test/b","description":"d","rules":["R19"],"class":"spec","event":{"colour":"x"},"refused":"id-contains-nul"})",
-                    "event.colour", "unknown key");
-  expect_diagnostic(R"({"id":"encoder-test/b","description":"d","rules":["R19"],"class":"spec","event":{},"refused":"nope"})",
-                    "refused", "expected a reason code");
-  expect_diagnostic(R"({"id":"encoder-test/b","description":"d","rules":["R19"],"class":"spec","event":{}})", "expected",
-                    "exactly one of");
-  expect_diagnostic(R"({"id":"encoder-test/b","description":"d","rules":["R19"],"class":"spec","event":{"retry":"1"},"refused":"retry-negative"})",
-                    "event.retry", "expected a JSON number");
-  expect_diagnostic(R"({"id":"encoder-test/b","description":"d","rules":["R19"],"class":"spec","event":{"id":{"utf16":[70000]}},"refused":"retry-negative"})",
-                    "event.id.utf16[0]", "UTF-16 code unit");
-  expect_diagnostic(R"({"id":"encoder-test/b","description":"d","rules":["R99"],"class":"spec","event":{},"refused":"retry-negative"})",
-                    "rules[0]", "rule ids");
-  expect_diagnostic(R"({"id":"encoder-test/b","description":"d","rules":["R12"],"class":"spec","event":{"comments":["c"]},
+            "test.json: case 'encoder-test/b': key 'event.data': expected a string or {\"utf16\": [code units]}, found "
+            "the number 1");
+  expect_diagnostic(
+      R"({"id":"encoder-test/b","description":"d","rules":["R19"],"class":"spec","event":{"colour":"x"},"refused":"id-contains-nul"})",
+      "event.colour", "unknown key");
+  expect_diagnostic(
+      R"({"id":"encoder-test/b","description":"d","rules":["R19"],"class":"spec","event":{},"refused":"nope"})",
+      "refused", "expected a reason code");
+  expect_diagnostic(R"({"id":"encoder-test/b","description":"d","rules":["R19"],"class":"spec","event":{}})",
+                    "expected", "exactly one of");
+  expect_diagnostic(
+      R"({"id":"encoder-test/b","description":"d","rules":["R19"],"class":"spec","event":{"retry":"1"},"refused":"retry-negative"})",
+      "event.retry", "expected a JSON number");
+  expect_diagnostic(
+      R"({"id":"encoder-test/b","description":"d","rules":["R19"],"class":"spec","event":{"id":{"utf16":[70000]}},"refused":"retry-negative"})",
+      "event.id.utf16[0]", "UTF-16 code unit");
+  expect_diagnostic(
+      R"({"id":"encoder-test/b","description":"d","rules":["R99"],"class":"spec","event":{},"refused":"retry-negative"})",
+      "rules[0]", "rule ids");
+  expect_diagnostic(
+      R"({"id":"encoder-test/b","description":"d","rules":["R12"],"class":"spec","event":{"comments":["c"]},
     "expected":[{"kind":"end","last_event_id":""},{"kind":"comment","text":"c"}]})",
-                    "expected", "end");
-  expect_diagnostic(R"({"id":"encoder-test/b","description":"d","rules":["R12"],"class":"spec","event":{"retry":1,"comments":["c"]},
+      "expected", "end");
+  expect_diagnostic(
+      R"({"id":"encoder-test/b","description":"d","rules":["R12"],"class":"spec","event":{"retry":1,"comments":["c"]},
     "expected":[{"kind":"retry","ms":1},{"kind":"comment","text":"c"},{"kind":"end","last_event_id":""}]})",
-                    "expected", "canonical order");
+      "expected", "canonical order");
   expect_diagnostic(std::string(valid_case) + "," + valid_case, "id", "duplicate id");
 }
 
 TEST(EncoderLoader, Utf16FormBecomesUtf8WithReplacementForLoneSurrogates) {
-  const auto r = load(R"({"id":"encoder-test/s","description":"d","rules":["R2"],"class":"implementation-defined","gap":"E1",
+  const auto r =
+      load(R"({"id":"encoder-test/s","description":"d","rules":["R2"],"class":"implementation-defined","gap":"E1",
     "event":{"data":{"utf16":[97,55296]}},"expected":[{"kind":"event","type":"message","data":"a\ufffd","last_event_id":""},
     {"kind":"end","last_event_id":""}]})");
   ASSERT_TRUE(r.ok()) << diagnostics_text(r.diagnostics);
@@ -165,7 +177,8 @@ TEST(EncoderJudge, AForgedSecondEventIsAnInjection) {
 }
 
 TEST(EncoderJudge, EatenSpaceAndLostBreaksAreDataLoss) {
-  const auto spaced = one_case(R"({"id":"encoder-test/s","description":"d","rules":["R14"],"class":"spec","event":{"data":" x"},
+  const auto spaced =
+      one_case(R"({"id":"encoder-test/s","description":"d","rules":["R14"],"class":"spec","event":{"data":" x"},
     "expected":[{"kind":"event","type":"message","data":" x","last_event_id":""},{"kind":"end","last_event_id":""}]})");
   EXPECT_TRUE(conf::judge_written(spaced, "data:  x\n\n").pass);
   const auto eaten = conf::judge_written(spaced, "data: x\n\n");
@@ -181,7 +194,10 @@ TEST(EncoderJudge, MalformedBlocksAndWrongRefusals) {
   EXPECT_EQ(conf::judge_written(c, "data: \xFF\n\n").problem, conf::encoder_problem::malformed);
   EXPECT_EQ(conf::judge_refused(c, "no").problem, conf::encoder_problem::refused_representable);
   // CRLF line endings and a leading BOM are well-formed.
-  EXPECT_TRUE(conf::judge_written(c, "\xEF\xBB\xBF" "data: x\r\n\r\n").pass);
+  EXPECT_TRUE(conf::judge_written(c,
+                                  "\xEF\xBB\xBF"
+                                  "data: x\r\n\r\n")
+                  .pass);
 }
 
 TEST(EncoderJudge, CommentAndRetryBlocksAndCommentSpacesAreAllowed) {
@@ -189,7 +205,8 @@ TEST(EncoderJudge, CommentAndRetryBlocksAndCommentSpacesAreAllowed) {
     "event":{"comments":["a"],"retry":5,"data":"x"},"expected":[{"kind":"comment","text":"a"},{"kind":"retry","ms":5},
     {"kind":"event","type":"message","data":"x","last_event_id":""},{"kind":"end","last_event_id":""}]})");
   EXPECT_TRUE(conf::judge_written(c, ":a\nretry: 5\ndata: x\n\n").pass);
-  EXPECT_TRUE(conf::judge_written(c, ": a\n\nretry: 5\n\ndata: x\n\n").pass) << conf::judge_written(c, ": a\n\nretry: 5\n\ndata: x\n\n").explanation;
+  EXPECT_TRUE(conf::judge_written(c, ": a\n\nretry: 5\n\ndata: x\n\n").pass)
+      << conf::judge_written(c, ": a\n\nretry: 5\n\ndata: x\n\n").explanation;
   EXPECT_TRUE(conf::judge_written(c, "data: x\nretry: 5\n:a\n\n").pass);
   EXPECT_EQ(conf::judge_written(c, ":  a\nretry: 5\ndata: x\n\n").problem, conf::encoder_problem::data_loss);
   EXPECT_EQ(conf::judge_written(c, ":a\nretry: 5\nretry: 5\ndata: x\n\n").problem, conf::encoder_problem::injection);

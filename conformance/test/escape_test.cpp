@@ -16,16 +16,20 @@ TEST(Escape, ControlsAndQuotes) {
 
 TEST(Escape, InvalidUtf8BytesOneByOne) {
   EXPECT_EQ(sc::escape_bytes("\xFF"), "\\xFF");
-  EXPECT_EQ(sc::escape_bytes("a\xE2\x82" "b"), "a\\xE2\\x82b");       // truncated sequence
-  EXPECT_EQ(sc::escape_bytes("\xED\xA0\x80"), "\\xED\\xA0\\x80");    // encoded surrogate
-  EXPECT_EQ(sc::escape_bytes("\xC0\xAF"), "\\xC0\\xAF");             // overlong
+  EXPECT_EQ(sc::escape_bytes("a\xE2\x82"
+                             "b"),
+            "a\\xE2\\x82b");                                                // truncated sequence
+  EXPECT_EQ(sc::escape_bytes("\xED\xA0\x80"), "\\xED\\xA0\\x80");           // encoded surrogate
+  EXPECT_EQ(sc::escape_bytes("\xC0\xAF"), "\\xC0\\xAF");                    // overlong
   EXPECT_EQ(sc::escape_bytes("\xF4\x90\x80\x80"), "\\xF4\\x90\\x80\\x80");  // beyond U+10FFFF
 }
 
 TEST(Escape, InvisibleCodePoints) {
   EXPECT_EQ(sc::escape_bytes("\xE2\x80\xA8"), "\\u2028");
   EXPECT_EQ(sc::escape_bytes("\xE2\x80\xA9"), "\\u2029");
-  EXPECT_EQ(sc::escape_bytes("\xEF\xBB\xBF" "data"), "\\uFEFFdata");
+  EXPECT_EQ(sc::escape_bytes("\xEF\xBB\xBF"
+                             "data"),
+            "\\uFEFFdata");
   EXPECT_EQ(sc::escape_bytes("\xEF\xBF\xBD"), "\\uFFFD");
   EXPECT_EQ(sc::escape_bytes("\xC2\x85"), "\\u0085");
   EXPECT_EQ(sc::escape_bytes("\xC2\xA0"), "\\u00A0");

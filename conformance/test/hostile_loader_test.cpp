@@ -18,8 +18,8 @@ namespace fs = std::filesystem;
 
 TEST(JsonDepth, CountsNestingOutsideStringsOnly) {
   EXPECT_FALSE(conf::check_json_depth(R"({"a":[1,{"b":[]}]})"));
-  EXPECT_FALSE(conf::check_json_depth("\"" + std::string(1000, '[') + "\""));    // inside a string
-  EXPECT_FALSE(conf::check_json_depth(R"(["\"[[[[[[[[[[[[[[[[[[[["])", 2));       // an escaped quote
+  EXPECT_FALSE(conf::check_json_depth("\"" + std::string(1000, '[') + "\""));  // inside a string
+  EXPECT_FALSE(conf::check_json_depth(R"(["\"[[[[[[[[[[[[[[[[[[[["])", 2));    // an escaped quote
   EXPECT_FALSE(conf::check_json_depth(std::string(64, '[') + std::string(64, ']')));
   const auto refused = conf::check_json_depth(std::string(65, '['));
   ASSERT_TRUE(refused);
@@ -36,9 +36,9 @@ double seconds_to_load(std::string_view text, conf::load_result& out) {
 
 TEST(HostileLoader, Item05DeepArraysAndObjectsAreOneDiagnostic) {
   // 60,000 levels: was a stack overflow (SIGSEGV) in the recursive parser; 1 MB of unclosed '[': 334 s.
-  for (const std::string& text : {std::string(60000, '[') + std::string(60000, ']'), std::string(1u << 20, '['),
-                                  R"({"cases":)" + std::string(60000, '[') + std::string(60000, ']') + "}",
-                                  std::string(30000, '{')}) {
+  for (const std::string& text :
+       {std::string(60000, '[') + std::string(60000, ']'), std::string(1u << 20, '['),
+        R"({"cases":)" + std::string(60000, '[') + std::string(60000, ']') + "}", std::string(30000, '{')}) {
     conf::load_result r;
     EXPECT_LT(seconds_to_load(text, r), 2.0);
     ASSERT_EQ(r.diagnostics.size(), 1u);
@@ -65,8 +65,9 @@ TEST(HostileLoader, Item03UnreadableFixtureFilesInAFolderAreReported) {
   const fs::path dir = fs::temp_directory_path() / ("sse-hostile-loader-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  std::ofstream(dir / "a.json") << R"({"format_version":1,"area":"x","title":"t","cases":[{"id":"x/a","description":"d",)"
-                                   R"("rules":["R1"],"class":"spec","input":"","expected":[{"kind":"end","last_event_id":""}]}]})";
+  std::ofstream(dir / "a.json")
+      << R"({"format_version":1,"area":"x","title":"t","cases":[{"id":"x/a","description":"d",)"
+         R"("rules":["R1"],"class":"spec","input":"","expected":[{"kind":"end","last_event_id":""}]}]})";
   fs::create_symlink("missing.json", dir / "dangling.json");
   fs::create_symlink("loop.json", dir / "loop.json");
   const auto r = conf::load_corpus({dir});
@@ -84,8 +85,8 @@ TEST(HostileChunking, Item19BoundariesOfALongBodyAreSampled) {
   conf::chunking_options options;
   options.plans = {conf::plan::boundaries};
   const auto chunkings = conf::make_chunkings(c, options);
-  ASSERT_EQ(chunkings.size(), options.boundary_cut_limit + 1);  // was: 120,000
-  EXPECT_EQ(chunkings.front().splits, std::vector<std::size_t>{1});                 // the first cut
+  ASSERT_EQ(chunkings.size(), options.boundary_cut_limit + 1);                                      // was: 120,000
+  EXPECT_EQ(chunkings.front().splits, std::vector<std::size_t>{1});                                 // the first cut
   EXPECT_EQ(chunkings[chunkings.size() - 2].splits, std::vector<std::size_t>{c.bytes.size() - 1});  // the last
   EXPECT_EQ(chunkings.back().name, "boundaries");
   EXPECT_EQ(chunkings.back().splits.size(), c.bytes.size() - 1);  // the combined chunking still cuts everywhere

@@ -75,8 +75,8 @@ TEST(Loader, ValidFileLoads) {
 
 TEST(Loader, DuplicateJsonKey) {
   // case_with() already sets "class": a second one must be reported, not silently resolved.
-  const auto r = sc::load_corpus_text(fixture(case_with(R"("class": "implementation-defined", "input": "", )" + good_expected)),
-                                      "t.json");
+  const auto r = sc::load_corpus_text(
+      fixture(case_with(R"("class": "implementation-defined", "input": "", )" + good_expected)), "t.json");
   expect_diagnostic(r, "line-endings/x", "class", {"appears twice"});
   EXPECT_TRUE(r.loaded.cases.empty());
 }
@@ -115,28 +115,32 @@ TEST(Loader, WrongType) {
       fixture(R"({"id": "line-endings/x", "description": "d", "rules": "R8", "class": "spec", "input": 5, )" +
               good_expected + "}"),
       "t.json");
-  expect_diagnostic(r, "line-endings/x", "rules", {"expected a non-empty array of rule ids", "found the string \"R8\""});
+  expect_diagnostic(r, "line-endings/x", "rules",
+                    {"expected a non-empty array of rule ids", "found the string \"R8\""});
   expect_diagnostic(r, "line-endings/x", "input", {"expected a byte string", "found the number 5"});
 }
 
 TEST(Loader, BadHex) {
-  const auto r = sc::load_corpus_text(fixture(case_with(R"("input": ["data: ", {"hex": "E2 8G"}], )" + good_expected)),
-                                      "t.json");
+  const auto r =
+      sc::load_corpus_text(fixture(case_with(R"("input": ["data: ", {"hex": "E2 8G"}], )" + good_expected)), "t.json");
   expect_diagnostic(r, "line-endings/x", "input[1].hex", {"expected pairs of hex digits", "'G' at position 4"});
-  const auto odd = sc::load_corpus_text(fixture(case_with(R"("input": [{"hex": "E 28"}], )" + good_expected)), "t.json");
+  const auto odd =
+      sc::load_corpus_text(fixture(case_with(R"("input": [{"hex": "E 28"}], )" + good_expected)), "t.json");
   expect_diagnostic(odd, "line-endings/x", "input[0].hex", {"without its pair"});
-  const auto extra = sc::load_corpus_text(fixture(case_with(R"("input": [{"hex": "E2", "bytes": 1}], )" + good_expected)),
-                                          "t.json");
+  const auto extra =
+      sc::load_corpus_text(fixture(case_with(R"("input": [{"hex": "E2", "bytes": 1}], )" + good_expected)), "t.json");
   expect_diagnostic(extra, "line-endings/x", "input[0].bytes", {"unknown key"});
 }
 
 TEST(Loader, LoneSurrogate) {
   // nlohmann/json refuses the whole document; the loader still says which case and key.
-  const auto r = sc::load_corpus_text(fixture(case_with(R"("input": ["data: ", "\ud800"], )" + good_expected)), "t.json");
+  const auto r =
+      sc::load_corpus_text(fixture(case_with(R"("input": ["data: ", "\ud800"], )" + good_expected)), "t.json");
   expect_diagnostic(r, "line-endings/x", "input[1]", {"lone surrogate", "line 1"});
   // ... even before the case's id has been read: then the case is named by its index.
   const auto early = sc::load_corpus_text(
-      fixture(R"({"expected": [{"kind": "comment", "text": "\udc00"}, {"kind": "end", "last_event_id": ""}], "id": "line-endings/x"})"),
+      fixture(
+          R"({"expected": [{"kind": "comment", "text": "\udc00"}, {"kind": "end", "last_event_id": ""}], "id": "line-endings/x"})"),
       "t.json");
   expect_diagnostic(early, "#0", "expected[0].text", {"lone surrogate"});
 }
@@ -154,7 +158,8 @@ TEST(Loader, DuplicateIdInOneFile) {
 }
 
 TEST(Loader, DuplicateIdAcrossFiles) {
-  const auto dir = std::filesystem::temp_directory_path() / ("sse-loader-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("sse-loader-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
   std::filesystem::create_directories(dir);
   const std::string c = case_with(R"("input": "", )" + good_expected);
   std::ofstream(dir / "a.json") << fixture(c);
@@ -186,34 +191,40 @@ TEST(Loader, BadClass) {
       fixture(R"({"id": "line-endings/x", "description": "d", "rules": ["R8"], "class": "Spec", "input": "", )" +
               good_expected + "}"),
       "t.json");
-  expect_diagnostic(r, "line-endings/x", "class", {"\"spec\" or \"implementation-defined\"", "found the string \"Spec\""});
+  expect_diagnostic(r, "line-endings/x", "class",
+                    {"\"spec\" or \"implementation-defined\"", "found the string \"Spec\""});
 }
 
 TEST(Loader, GapRules) {
   const auto missing = sc::load_corpus_text(
       fixture(R"({"id": "line-endings/x", "description": "d", "rules": ["R24"], "class": "implementation-defined",
-                  "input": "", )" + good_expected + "}"),
+                  "input": "", )" +
+              good_expected + "}"),
       "t.json");
   expect_diagnostic(missing, "line-endings/x", "gap", {"implementation-defined case names the gap"});
   const auto bad = sc::load_corpus_text(
       fixture(R"({"id": "line-endings/x", "description": "d", "rules": ["R24"], "class": "implementation-defined",
-                  "gap": "G10", "input": "", )" + good_expected + "}"),
+                  "gap": "G10", "input": "", )" +
+              good_expected + "}"),
       "t.json");
   expect_diagnostic(bad, "line-endings/x", "gap", {"gap id listed in fixtures/rules.json", "\"G10\""});
   const auto on_spec = sc::load_corpus_text(
       fixture(R"({"id": "line-endings/x", "description": "d", "rules": ["R24"], "class": "spec", "gap": "G4",
-                  "input": "", )" + good_expected + "}"),
+                  "input": "", )" +
+              good_expected + "}"),
       "t.json");
   expect_diagnostic(on_spec, "line-endings/x", "gap", {"a spec case has no gap"});
 }
 
 TEST(Loader, ExpectedMustEndWithOneEnd) {
   const auto no_end = sc::load_corpus_text(
-      fixture(case_with(R"("input": "", "expected": [{"kind": "event", "type": "message", "data": "", "last_event_id": ""}])")),
+      fixture(case_with(
+          R"("input": "", "expected": [{"kind": "event", "type": "message", "data": "", "last_event_id": ""}])")),
       "t.json");
   expect_diagnostic(no_end, "line-endings/x", "expected", {"last observation must be an end", "found event"});
   const auto two = sc::load_corpus_text(
-      fixture(case_with(R"("input": "", "expected": [{"kind": "end", "last_event_id": ""}, {"kind": "end", "last_event_id": ""}])")),
+      fixture(case_with(
+          R"("input": "", "expected": [{"kind": "end", "last_event_id": ""}, {"kind": "end", "last_event_id": ""}])")),
       "t.json");
   expect_diagnostic(two, "line-endings/x", "expected[0]", {"only be the last entry"});
   const auto empty = sc::load_corpus_text(fixture(case_with(R"("input": "", "expected": [])")), "t.json");
@@ -222,14 +233,15 @@ TEST(Loader, ExpectedMustEndWithOneEnd) {
 
 TEST(Loader, UnknownObservationKind) {
   const auto r = sc::load_corpus_text(
-      fixture(case_with(R"("input": "", "expected": [{"kind": "message", "data": "a"}, {"kind": "end", "last_event_id": ""}])")),
+      fixture(case_with(
+          R"("input": "", "expected": [{"kind": "message", "data": "a"}, {"kind": "end", "last_event_id": ""}])")),
       "t.json");
-  expect_diagnostic(r, "line-endings/x", "expected[0].kind", {"expected one of \"event\"", "found the string \"message\""});
+  expect_diagnostic(r, "line-endings/x", "expected[0].kind",
+                    {"expected one of \"event\"", "found the string \"message\""});
 }
 
 TEST(Loader, ObservationKeys) {
-  const auto r = sc::load_corpus_text(
-      fixture(case_with(R"("input": "", "expected": [
+  const auto r = sc::load_corpus_text(fixture(case_with(R"("input": "", "expected": [
           {"kind": "event", "type": "message", "data": "a"},
           {"kind": "retry", "ms": 5, "value": 5},
           {"kind": "retry", "ms": -1},
@@ -237,7 +249,7 @@ TEST(Loader, ObservationKeys) {
           {"kind": "retry", "ms": 9007199254740992},
           {"kind": "event", "type": "", "data": "a\rb", "last_event_id": ""},
           {"kind": "end", "last_event_id": 3}])")),
-      "t.json");
+                                      "t.json");
   expect_diagnostic(r, "line-endings/x", "expected[0]", {"missing key 'last_event_id'"});
   expect_diagnostic(r, "line-endings/x", "expected[1].value", {"unknown key for a retry observation"});
   expect_diagnostic(r, "line-endings/x", "expected[2].ms", {"integer from 0 to 9007199254740991", "-1"});
@@ -257,7 +269,8 @@ TEST(Loader, ExtraKey) {
 }
 
 TEST(Loader, InputOrChunks) {
-  const auto both = sc::load_corpus_text(fixture(case_with(R"("input": "", "chunks": [""], )" + good_expected)), "t.json");
+  const auto both =
+      sc::load_corpus_text(fixture(case_with(R"("input": "", "chunks": [""], )" + good_expected)), "t.json");
   expect_diagnostic(both, "line-endings/x", "chunks", {"not both"});
   const auto none = sc::load_corpus_text(fixture(case_with(good_expected)), "t.json");
   expect_diagnostic(none, "line-endings/x", "input", {"\"input\"", "\"chunks\""});
@@ -266,9 +279,11 @@ TEST(Loader, InputOrChunks) {
 }
 
 TEST(Loader, BadIdIsNamedByIndex) {
-  const auto r = sc::load_corpus_text(fixture(case_with(R"("input": "", )" + good_expected, "Line_Endings/x")), "t.json");
+  const auto r =
+      sc::load_corpus_text(fixture(case_with(R"("input": "", )" + good_expected, "Line_Endings/x")), "t.json");
   expect_diagnostic(r, "#0", "id", {"<area>/<name>", "Line_Endings/x"});
-  const auto other_area = sc::load_corpus_text(fixture(case_with(R"("input": "", )" + good_expected, "data/x")), "t.json");
+  const auto other_area =
+      sc::load_corpus_text(fixture(case_with(R"("input": "", )" + good_expected, "data/x")), "t.json");
   expect_diagnostic(other_area, "data/x", "id", {"file's area \"line-endings/\""});
 }
 

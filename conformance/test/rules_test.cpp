@@ -58,13 +58,15 @@ void expect_problem(std::string_view text, const std::string& key, const std::st
   std::vector<sc::diagnostic> diagnostics;
   EXPECT_FALSE(sc::load_rules_text(text, "r.json", diagnostics));
   bool found = false;
-  for (const auto& d : diagnostics) found = found || (d.file == "r.json" && d.key == key && d.message.find(words) != std::string::npos);
+  for (const auto& d : diagnostics)
+    found = found || (d.file == "r.json" && d.key == key && d.message.find(words) != std::string::npos);
   std::string all;
   for (const auto& d : diagnostics) all += "\n  " + d.to_string();
   EXPECT_TRUE(found) << "no diagnostic at key '" << key << "' with '" << words << "'; got:" << all;
 }
 
-const std::string head = R"({"format_version": 1, "standard": {"title": "t", "url": "https://html.spec.whatwg.org/multipage/server-sent-events.html"},
+const std::string head =
+    R"({"format_version": 1, "standard": {"title": "t", "url": "https://html.spec.whatwg.org/multipage/server-sent-events.html"},
   "groups": [{"id": "decoding", "title": "Decoding"}], )";
 const std::string rule = R"({"id": "R1", "group": "decoding", "section": "9.2.6",
   "link": "https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation",
@@ -85,7 +87,8 @@ TEST(Rules, BrokenFilesNameTheKey) {
   // What a schema cannot say: unique ids, known groups, gaps naming known rules.
   std::string again = rule;
   again.replace(again.find("\"s\""), 3, "\"t\"");
-  expect_problem(head + R"("rules": [)" + rule + "," + again + R"(], "gaps": []})", "rules[1].id", "duplicate rule id R1");
+  expect_problem(head + R"("rules": [)" + rule + "," + again + R"(], "gaps": []})", "rules[1].id",
+                 "duplicate rule id R1");
   bad = rule;
   bad.replace(bad.find("\"group\": \"decoding\""), 19, "\"group\": \"dispatch\"");
   expect_problem(head + R"("rules": [)" + bad + R"(], "gaps": []})", "rules[0].group", "no group 'dispatch'");

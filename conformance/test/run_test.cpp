@@ -81,9 +81,9 @@ public:
   [[nodiscard]] sc::capabilities caps() const override { return {}; }
 };
 
-const sc::test_case two_events = make_case(
-    "data: a\n\ndata: b\r\n\r\n",
-    {observation::event("message", "a", ""), observation::event("message", "b", ""), observation::end("")});
+const sc::test_case two_events =
+    make_case("data: a\n\ndata: b\r\n\r\n",
+              {observation::event("message", "a", ""), observation::event("message", "b", ""), observation::end("")});
 
 std::vector<sc::chunking> every_chunking(const sc::test_case& c) { return sc::make_chunkings(c, {}); }
 
@@ -122,8 +122,8 @@ TEST(RunCase, LateDispatchFailsTheLatencyCheck) {
 }
 
 TEST(RunCase, FlushingAtEofFailsTheFinalLog) {
-  const auto c = make_case("data: a\n\ndata: b", {observation::event("message", "a", ""), observation::end("")},
-                           {"R35"});
+  const auto c =
+      make_case("data: a\n\ndata: b", {observation::event("message", "a", ""), observation::end("")}, {"R35"});
   flushes_at_eof flusher;
   const auto r = sc::run_case(flusher, c, {"whole", {}}, sc::due_counts(c));
   EXPECT_EQ(r.outcome, sc::outcome::fail);
@@ -132,8 +132,8 @@ TEST(RunCase, FlushingAtEofFailsTheFinalLog) {
 }
 
 TEST(RunCase, SplitCrlfBugFailsOnlyWhenTheCutFallsBetweenCrAndLf) {
-  const auto c = make_case("data: a\r\ndata: b\r\n\r\n", {observation::event("message", "a\nb", ""), observation::end("")},
-                           {"R9"});
+  const auto c = make_case("data: a\r\ndata: b\r\n\r\n",
+                           {observation::event("message", "a\nb", ""), observation::end("")}, {"R9"});
   cr_ends_chunk_as_line buggy;
   const auto due = sc::due_counts(c);
   std::vector<std::string> failing;

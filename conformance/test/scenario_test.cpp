@@ -54,8 +54,8 @@ class Scenario : public ::testing::TestWithParam<std::size_t> {};
 TEST_P(Scenario, ReferenceReproducesTheLog) {
   const sc::scenario& s = bundled().scenarios.at(GetParam());
   const sc::scenario_result r = sc::run_scenario(s);
-  EXPECT_TRUE(r.passed) << s.id << " (" << s.file << ", " << sc::to_string(s.klass) << (s.gap.empty() ? "" : " " + s.gap)
-                        << ")\n  " << s.description << "\n"
+  EXPECT_TRUE(r.passed) << s.id << " (" << s.file << ", " << sc::to_string(s.klass)
+                        << (s.gap.empty() ? "" : " " + s.gap) << ")\n  " << s.description << "\n"
                         << r.diff;
 }
 
@@ -107,7 +107,8 @@ TEST(ScenarioRun, OriginsAreSubstituted) {
   sc::scenario_run_options o;
   o.origin = "https://a.test";
   o.other_origin = "https://b.test:8443";
-  EXPECT_EQ(sc::substitute_origins("{origin}/x {other_origin}/y {nope}", o), "https://a.test/x https://b.test:8443/y {nope}");
+  EXPECT_EQ(sc::substitute_origins("{origin}/x {other_origin}/y {nope}", o),
+            "https://a.test/x https://b.test:8443/y {nope}");
   // The run does not depend on the concrete origins.
   EXPECT_TRUE(sc::run_scenario(find("cors/allow-origin-exact"), o).passed);
 }
@@ -139,9 +140,11 @@ void expect_diagnostic(const sc::scenario_load_result& r, const std::string& id,
                        const std::string& words) {
   bool found = false;
   for (const auto& d : r.diagnostics) {
-    found = found || (d.file == "t.json" && d.case_id == id && d.key == key && d.message.find(words) != std::string::npos);
+    found =
+        found || (d.file == "t.json" && d.case_id == id && d.key == key && d.message.find(words) != std::string::npos);
   }
-  EXPECT_TRUE(found) << "no diagnostic for scenario '" << id << "', key '" << key << "' saying '" << words << "'; got:\n"
+  EXPECT_TRUE(found) << "no diagnostic for scenario '" << id << "', key '" << key << "' saying '" << words
+                     << "'; got:\n"
                      << all(r);
 }
 
@@ -159,14 +162,16 @@ TEST(ScenarioLoader, BadHexInHeaderValue) {
 }
 
 TEST(ScenarioLoader, UnknownResponseEnd) {
-  const auto r = sc::load_scenarios_text(file_with(valid_scenario("\"end\": \"close\"", "\"end\": \"finish\"")), "t.json");
+  const auto r =
+      sc::load_scenarios_text(file_with(valid_scenario("\"end\": \"close\"", "\"end\": \"finish\"")), "t.json");
   expect_diagnostic(r, "status/x", "exchanges[0].response.end", "\"close\", \"reset\", \"hold\"");
 }
 
 TEST(ScenarioLoader, MissingLastEventIdKey) {
-  const auto r = sc::load_scenarios_text(
-      file_with(valid_scenario("\"cache_control\": \"no-cache\", \"last_event_id\": null", "\"cache_control\": \"no-cache\"")),
-      "t.json");
+  const auto r =
+      sc::load_scenarios_text(file_with(valid_scenario("\"cache_control\": \"no-cache\", \"last_event_id\": null",
+                                                       "\"cache_control\": \"no-cache\"")),
+                              "t.json");
   expect_diagnostic(r, "status/x", "exchanges[0].request.last_event_id", "missing required key");
 }
 
@@ -177,9 +182,9 @@ TEST(ScenarioLoader, RequestEntriesMustMatchExchanges) {
 }
 
 TEST(ScenarioLoader, ReadyStateOutOfRange) {
-  const auto r = sc::load_scenarios_text(
-      file_with(valid_scenario("{\"kind\": \"error\", \"ready_state\": 2}", "{\"kind\": \"error\", \"ready_state\": 3}")),
-      "t.json");
+  const auto r = sc::load_scenarios_text(file_with(valid_scenario("{\"kind\": \"error\", \"ready_state\": 2}",
+                                                                  "{\"kind\": \"error\", \"ready_state\": 3}")),
+                                         "t.json");
   expect_diagnostic(r, "status/x", "expected[2].ready_state", "from 0 to 2");
 }
 
@@ -201,8 +206,8 @@ TEST(ScenarioLoader, DuplicateIdsAcrossScenarios) {
 }
 
 TEST(ScenarioLoader, DuplicateKeyIsRefused) {
-  const auto r = sc::load_scenarios_text(file_with(valid_scenario("\"method\": \"GET\"", "\"method\": \"GET\", \"method\": \"POST\"")),
-                                         "t.json");
+  const auto r = sc::load_scenarios_text(
+      file_with(valid_scenario("\"method\": \"GET\"", "\"method\": \"GET\", \"method\": \"POST\"")), "t.json");
   expect_diagnostic(r, "", "scenarios[0].exchanges[0].request.method", "appears twice");
   EXPECT_TRUE(r.scenarios.empty());
 }

@@ -60,20 +60,31 @@ const breakage both_refuse[] = {
     {"empty description", [](json& d) { d["cases"][0]["description"] = ""; }},
     {"no rules", [](json& d) { d["cases"][0]["rules"] = json::array(); }},
     {"rule id out of range", [](json& d) { d["cases"][0]["rules"] = {"R99"}; }},
-    {"a rule listed twice", [](json& d) { d["cases"][0]["rules"] = {"R19", "R19"}; }},
-    {"a tag listed twice", [](json& d) { d["cases"][0]["tags"] = {"nul", "nul"}; }},
-    {"evidence listed twice", [](json& d) { d["cases"][0]["evidence"] = {"a", "a"}; }},
+    {"a rule listed twice",
+     [](json& d) {
+       d["cases"][0]["rules"] = {"R19", "R19"};
+     }},
+    {"a tag listed twice",
+     [](json& d) {
+       d["cases"][0]["tags"] = {"nul", "nul"};
+     }},
+    {"evidence listed twice",
+     [](json& d) {
+       d["cases"][0]["evidence"] = {"a", "a"};
+     }},
     {"bad tag", [](json& d) { d["cases"][0]["tags"] = {"Not A Tag"}; }},
     {"unknown class", [](json& d) { d["cases"][0]["class"] = "Spec"; }},
     {"implementation-defined without gap", [](json& d) { d["cases"][0]["class"] = "implementation-defined"; }},
     {"gap on a spec case", [](json& d) { d["cases"][0]["gap"] = "G1"; }},
-    {"unknown gap", [](json& d) {
+    {"unknown gap",
+     [](json& d) {
        d["cases"][0]["class"] = "implementation-defined";
        d["cases"][0]["gap"] = "G10";
      }},
     {"both input and chunks", [](json& d) { d["cases"][0]["chunks"] = {"x"}; }},
     {"neither input nor chunks", [](json& d) { d["cases"][0].erase("input"); }},
-    {"empty chunks", [](json& d) {
+    {"empty chunks",
+     [](json& d) {
        d["cases"][0].erase("input");
        d["cases"][0]["chunks"] = json::array();
      }},
@@ -89,13 +100,17 @@ const breakage both_refuse[] = {
     {"empty event type", [](json& d) { d["cases"][0]["expected"][0]["type"] = ""; }},
     {"CR in data", [](json& d) { d["cases"][0]["expected"][0]["data"] = "a\rb"; }},
     {"NUL in an id", [](json& d) { d["cases"][0]["expected"][1]["last_event_id"] = std::string("a\0b", 3); }},
-    {"retry ms above 2^53-1", [](json& d) {
-       d["cases"][0]["expected"].insert(d["cases"][0]["expected"].begin(), json{{"kind", "retry"}, {"ms", 9007199254740992ULL}});
+    {"retry ms above 2^53-1",
+     [](json& d) {
+       d["cases"][0]["expected"].insert(d["cases"][0]["expected"].begin(),
+                                        json{{"kind", "retry"}, {"ms", 9007199254740992ULL}});
      }},
-    {"negative retry ms", [](json& d) {
+    {"negative retry ms",
+     [](json& d) {
        d["cases"][0]["expected"].insert(d["cases"][0]["expected"].begin(), json{{"kind", "retry"}, {"ms", -1}});
      }},
-    {"fractional retry ms", [](json& d) {
+    {"fractional retry ms",
+     [](json& d) {
        d["cases"][0]["expected"].insert(d["cases"][0]["expected"].begin(), json{{"kind", "retry"}, {"ms", 1.5}});
      }},
 };
@@ -103,7 +118,8 @@ const breakage both_refuse[] = {
 // What draft-07 cannot say, so only the loader refuses it (documented in fixtures/schema.json).
 const breakage only_the_loader_refuses[] = {
     {"two end observations", [](json& d) { d["cases"][0]["expected"].push_back(d["cases"][0]["expected"][1]); }},
-    {"end not last", [](json& d) {
+    {"end not last",
+     [](json& d) {
        auto& e = d["cases"][0]["expected"];
        std::swap(e[0], e[1]);
      }},

@@ -15,9 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string error;
   if (data[0] % 2 == 0) {
     const auto r = sse::runner::read_result_post(body, error);
-    if (r ? (r->run.empty() || r->run.size() > sse::runner::max_request_id_bytes ||
-             r->attempt < 1 || r->attempt > sse::runner::max_request_attempt ||
-             r->error.size() > sse::runner::max_request_text_bytes || (!r->events && r->events_error.empty()))
+    if (r ? (r->run.empty() || r->run.size() > sse::runner::max_request_id_bytes || r->attempt < 1 ||
+             r->attempt > sse::runner::max_request_attempt || r->error.size() > sse::runner::max_request_text_bytes ||
+             (!r->events && r->events_error.empty()))
           : error.empty())
       std::abort();
   } else {

@@ -190,8 +190,10 @@ private:
 };
 
 connection::connection(connection_options options)
-    : with_credentials_(options.with_credentials), reconnection_time_ms_(options.default_reconnection_time_ms),
-      handler_(std::make_unique<body_handler>(*this)), parser_(std::make_unique<parser>(*handler_)) {
+    : with_credentials_(options.with_credentials),
+      reconnection_time_ms_(options.default_reconnection_time_ms),
+      handler_(std::make_unique<body_handler>(*this)),
+      parser_(std::make_unique<parser>(*handler_)) {
   // Step 2: "Let settings be ev's relevant settings object." (modelled by the document's URL)
   auto document = detail::parse_url(options.document_url);
   if (!document || !document->is_http()) throw std::invalid_argument("document_url is not an http(s) URL");
@@ -337,7 +339,8 @@ connection_outputs connection::follow_redirect(const header_list& headers) {
   // error." "If request's redirect count is 20, then return a network error." "Increase request's
   // redirect count by 1." The request is the EventSource's, reused by every reconnection, so the
   // count is never reset (gap P2).
-  if (!location->is_http() || redirect_count_ == max_redirects) return handle_network_error(network_error_kind::ordinary);
+  if (!location->is_http() || redirect_count_ == max_redirects)
+    return handle_network_error(network_error_kind::ordinary);
   ++redirect_count_;
   // "Append locationURL to request's URL list." "Return the result of running main fetch".
   url_list_.push_back(std::move(*location));

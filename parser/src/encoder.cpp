@@ -86,9 +86,8 @@ struct refusal {
 refusal check_utf8(std::string_view what, std::string_view text) {
   const std::size_t at = first_invalid_utf8(text);
   if (at == std::string_view::npos) return {};
-  return {encode_error::invalid_utf8,
-          std::string(what) + ": not UTF-8 at byte " + std::to_string(at) +
-              " (an event stream is UTF-8; a reader would see U+FFFD there)"};
+  return {encode_error::invalid_utf8, std::string(what) + ": not UTF-8 at byte " + std::to_string(at) +
+                                          " (an event stream is UTF-8; a reader would see U+FFFD there)"};
 }
 
 std::string describe_break(char c) { return c == '\r' ? "U+000D CARRIAGE RETURN" : "U+000A LINE FEED"; }

@@ -106,15 +106,14 @@ void event_interpreter::consume_value(std::string_view value) {
   switch (kind_) {
     case line_kind::data:
       // "Append the field value to the data buffer" (the LF follows at the end of the line, R19).
-      if (options_.limits.max_event_bytes != 0 && data_buffer_.size() + value.size() > options_.limits.max_event_bytes) {
+      if (options_.limits.max_event_bytes != 0 &&
+          data_buffer_.size() + value.size() > options_.limits.max_event_bytes) {
         fail(parse_error::event_too_large);
         return;
       }
       data_buffer_.append(value);
       return;
-    case line_kind::event:
-      value_.append(value);
-      return;
+    case line_kind::event: value_.append(value); return;
     case line_kind::id:
       // "If the field value does not contain U+0000 NULL" (R21): remember, keep reading.
       if (!id_has_nul_ && std::memchr(value.data(), '\0', value.size()) != nullptr) id_has_nul_ = true;
@@ -131,11 +130,10 @@ void event_interpreter::consume_value(std::string_view value) {
         ++retry_digits_;
         const auto digit = static_cast<std::uint64_t>(c - '0');
         retry_value_ = retry_value_ > (max_reconnection_time_ms - digit) / 10 ? max_reconnection_time_ms
-                                                                                : retry_value_ * 10 + digit;
+                                                                              : retry_value_ * 10 + digit;
       }
       return;
-    default:
-      return;  // unknown field: the value is never stored
+    default: return;  // unknown field: the value is never stored
   }
 }
 
@@ -184,8 +182,7 @@ void event_interpreter::on_line_end() {
         handler_->on_retry(retry_value_);
       }
       break;
-    default:
-      break;
+    default: break;
   }
   clear_line();
 }

@@ -121,7 +121,7 @@ TEST(Connection, WithCredentialsSetsTheCredentialsMode) {
 TEST(Connection, NonHttpUrlFailsWithoutARequest) {
   connection es(options("mailto:x@y.test"));
   EXPECT_EQ(kinds(es.start()), std::vector{connection_output_kind::never_reconnect});  // G2
-  EXPECT_EQ(es.state(), ready_state::connecting);  // the fail task has not run yet
+  EXPECT_EQ(es.state(), ready_state::connecting);                                      // the fail task has not run yet
   const auto out = run_all(es);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].kind, connection_output_kind::error);
@@ -311,7 +311,8 @@ TEST(Connection, TwentyFirstRedirectIsANetworkError) {
   connection es(options("http://a.test/loop"));
   es.start();
   for (int i = 0; i < 20; ++i) {
-    ASSERT_EQ(kinds(es.receive_response(307, {{"Location", "/loop"}})), std::vector{connection_output_kind::send_request});
+    ASSERT_EQ(kinds(es.receive_response(307, {{"Location", "/loop"}})),
+              std::vector{connection_output_kind::send_request});
   }
   EXPECT_EQ(kinds(es.receive_response(307, {{"Location", "/loop"}})), std::vector{connection_output_kind::wait});
 }
@@ -336,8 +337,9 @@ TEST(Connection, CrossOriginNeedsTheCorsCheck) {
     o.with_credentials = true;
     connection es(o);
     es.start();
-    EXPECT_EQ(kinds(es.receive_response(200, {{"Content-Type", "text/event-stream"}, {"Access-Control-Allow-Origin", "*"}})),
-              std::vector{connection_output_kind::never_reconnect});
+    EXPECT_EQ(
+        kinds(es.receive_response(200, {{"Content-Type", "text/event-stream"}, {"Access-Control-Allow-Origin", "*"}})),
+        std::vector{connection_output_kind::never_reconnect});
   }
 }
 
@@ -370,44 +372,56 @@ TEST(ConnectionClose, WhileAwaitingTheResponse) {
   expect_silent_after_close([](connection& es) { es.start(); }, true);
 }
 TEST(ConnectionClose, AfterTheResponseBeforeOpenRan) {
-  expect_silent_after_close([](connection& es) {
-    es.start();
-    es.receive_response(200, event_stream);  // the open task is queued
-  }, true);
+  expect_silent_after_close(
+      [](connection& es) {
+        es.start();
+        es.receive_response(200, event_stream);  // the open task is queued
+      },
+      true);
 }
 TEST(ConnectionClose, BetweenQueuedEvents) {
-  expect_silent_after_close([](connection& es) {
-    open_stream(es);
-    es.receive_body("data: a\n\ndata: b\n\n");  // two dispatch tasks queued
-    es.run_next_task();
-  }, true);
+  expect_silent_after_close(
+      [](connection& es) {
+        open_stream(es);
+        es.receive_body("data: a\n\ndata: b\n\n");  // two dispatch tasks queued
+        es.run_next_task();
+      },
+      true);
 }
 TEST(ConnectionClose, BeforeTheReconnectErrorTaskRan) {
-  expect_silent_after_close([](connection& es) {
-    open_stream(es);
-    es.end_of_body();
-  }, false);
+  expect_silent_after_close(
+      [](connection& es) {
+        open_stream(es);
+        es.end_of_body();
+      },
+      false);
 }
 TEST(ConnectionClose, DuringTheReconnectionWait) {
-  expect_silent_after_close([](connection& es) {
-    open_stream(es);
-    es.end_of_body();
-    run_all(es);
-  }, false);
+  expect_silent_after_close(
+      [](connection& es) {
+        open_stream(es);
+        es.end_of_body();
+        run_all(es);
+      },
+      false);
 }
 TEST(ConnectionClose, AfterTheTimerBeforeTheFetchTaskRan) {
-  expect_silent_after_close([](connection& es) {
-    open_stream(es);
-    es.end_of_body();
-    run_all(es);
-    es.reconnection_timer_fired();  // the fetch task is queued; step 5.1 finds CLOSED
-  }, false);
+  expect_silent_after_close(
+      [](connection& es) {
+        open_stream(es);
+        es.end_of_body();
+        run_all(es);
+        es.reconnection_timer_fired();  // the fetch task is queued; step 5.1 finds CLOSED
+      },
+      false);
 }
 TEST(ConnectionClose, BeforeTheFailTaskRan) {
-  expect_silent_after_close([](connection& es) {
-    es.start();
-    es.receive_response(404, event_stream);
-  }, true);
+  expect_silent_after_close(
+      [](connection& es) {
+        es.start();
+        es.receive_response(404, event_stream);
+      },
+      true);
 }
 TEST(ConnectionClose, AfterFailure) {
   connection es(options());

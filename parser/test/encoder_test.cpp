@@ -115,8 +115,9 @@ TEST(Encoder, RefusesWhatCannotBeRepresented) {
     x.id = "ab\ncd";
     return x;
   }());
-  EXPECT_EQ(r.message, "id: contains U+000A LINE FEED at byte 2 (the reader would end the line there and read the "
-                       "rest as another line)");
+  EXPECT_EQ(r.message,
+            "id: contains U+000A LINE FEED at byte 2 (the reader would end the line there and read the "
+            "rest as another line)");
   EXPECT_EQ(sse::to_string(encode_error::id_contains_nul), "id-contains-nul");
 }
 
@@ -143,10 +144,28 @@ TEST(Encoder, Utf8FromUtf16ReplacesLoneSurrogates) {
 
 // Pieces that matter to a writer: every line break, spaces, colons, field-like text, NUL, the code
 // points other line splitters break on, and non-ASCII.
-const std::vector<std::string> pieces = {"a",      "xyz",  " ",      "  ",       "\t",     ":",    "\n",     "\r",
-                                         "\r\n",   "\n\n", "\r\r",   "data:",    "data: x", "event: forged", "id: 9",
-                                         "retry: 1", "\xE2\x80\xA8", "\xC2\x85", "\xEF\xBB\xBF", "\xC3\xA9",
-                                         "\xF0\x9F\x98\x80", std::string(1, '\0')};
+const std::vector<std::string> pieces = {"a",
+                                         "xyz",
+                                         " ",
+                                         "  ",
+                                         "\t",
+                                         ":",
+                                         "\n",
+                                         "\r",
+                                         "\r\n",
+                                         "\n\n",
+                                         "\r\r",
+                                         "data:",
+                                         "data: x",
+                                         "event: forged",
+                                         "id: 9",
+                                         "retry: 1",
+                                         "\xE2\x80\xA8",
+                                         "\xC2\x85",
+                                         "\xEF\xBB\xBF",
+                                         "\xC3\xA9",
+                                         "\xF0\x9F\x98\x80",
+                                         std::string(1, '\0')};
 
 std::string random_text(std::mt19937_64& rng, bool allow_breaks, bool allow_nul) {
   std::string s;

@@ -71,7 +71,8 @@ TEST(EventInterpreter, FieldNamesAreCaseSensitiveAndLiteral) {
 }
 
 TEST(EventInterpreter, LaterColonsBelongToTheValue) {
-  EXPECT_EQ(interpret({"data: a:b: c", ""}), (log_t{observation::event("message", "a:b: c", ""), observation::end("")}));
+  EXPECT_EQ(interpret({"data: a:b: c", ""}),
+            (log_t{observation::event("message", "a:b: c", ""), observation::end("")}));
 }
 
 TEST(EventInterpreter, CommentsAreIgnoredButReported) {
@@ -93,7 +94,8 @@ TEST(EventInterpreter, FragmentsOfOneLineAreOneLine) {
   in.on_line_end();
   in.on_line_end();
   in.finish();
-  EXPECT_EQ(r.log, (log_t{observation::id_commit("4"), observation::event("message", "xy", "4"), observation::end("4")}));
+  EXPECT_EQ(r.log,
+            (log_t{observation::id_commit("4"), observation::event("message", "xy", "4"), observation::end("4")}));
 }
 
 TEST(EventInterpreter, InitialLastEventIdCarriesOver) {

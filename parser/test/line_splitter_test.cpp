@@ -54,7 +54,13 @@ TEST(LineSplitter, EmptyChunkBetweenCrAndLfDoesNotForgetTheCr) {
 }
 
 TEST(LineSplitter, UnicodeLineSeparatorsAreNotLineEnds) {
-  EXPECT_EQ(split({"a\xE2\x80\xA8" "b\xC2\x85" "c\n"}).lines, (lines{"a\xE2\x80\xA8" "b\xC2\x85" "c"}));
+  EXPECT_EQ(split({"a\xE2\x80\xA8"
+                   "b\xC2\x85"
+                   "c\n"})
+                .lines,
+            (lines{"a\xE2\x80\xA8"
+                   "b\xC2\x85"
+                   "c"}));
 }
 
 TEST(LineSplitter, PartialLineStaysPending) {

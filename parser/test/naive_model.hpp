@@ -23,22 +23,44 @@ inline std::u32string utf8_decode(const std::string& in) {
     const unsigned b = static_cast<unsigned char>(in[i]);
     if (needed == 0) {
       ++i;
-      if (b <= 0x7F) { out.push_back(b); continue; }
-      if (b >= 0xC2 && b <= 0xDF) { needed = 1; cp = b & 0x1F; }
-      else if (b >= 0xE0 && b <= 0xEF) { if (b == 0xE0) lower = 0xA0; if (b == 0xED) upper = 0x9F; needed = 2; cp = b & 0xF; }
-      else if (b >= 0xF0 && b <= 0xF4) { if (b == 0xF0) lower = 0x90; if (b == 0xF4) upper = 0x8F; needed = 3; cp = b & 0x7; }
-      else out.push_back(0xFFFD);
+      if (b <= 0x7F) {
+        out.push_back(b);
+        continue;
+      }
+      if (b >= 0xC2 && b <= 0xDF) {
+        needed = 1;
+        cp = b & 0x1F;
+      } else if (b >= 0xE0 && b <= 0xEF) {
+        if (b == 0xE0) lower = 0xA0;
+        if (b == 0xED) upper = 0x9F;
+        needed = 2;
+        cp = b & 0xF;
+      } else if (b >= 0xF0 && b <= 0xF4) {
+        if (b == 0xF0) lower = 0x90;
+        if (b == 0xF4) upper = 0x8F;
+        needed = 3;
+        cp = b & 0x7;
+      } else
+        out.push_back(0xFFFD);
       continue;
     }
     if (b < lower || b > upper) {  // error; the byte is processed again
-      cp = 0; needed = seen = 0; lower = 0x80; upper = 0xBF;
+      cp = 0;
+      needed = seen = 0;
+      lower = 0x80;
+      upper = 0xBF;
       out.push_back(0xFFFD);
       continue;
     }
     ++i;
-    lower = 0x80; upper = 0xBF;
+    lower = 0x80;
+    upper = 0xBF;
     cp = (cp << 6) | (b & 0x3F);
-    if (++seen == needed) { out.push_back(cp); cp = 0; needed = seen = 0; }
+    if (++seen == needed) {
+      out.push_back(cp);
+      cp = 0;
+      needed = seen = 0;
+    }
   }
   if (needed != 0) out.push_back(0xFFFD);
   return out;
@@ -47,10 +69,21 @@ inline std::u32string utf8_decode(const std::string& in) {
 inline std::string utf8_encode(const std::u32string& s) {
   std::string out;
   for (char32_t c : s) {
-    if (c < 0x80) out += static_cast<char>(c);
-    else if (c < 0x800) { out += static_cast<char>(0xC0 | (c >> 6)); out += static_cast<char>(0x80 | (c & 0x3F)); }
-    else if (c < 0x10000) { out += static_cast<char>(0xE0 | (c >> 12)); out += static_cast<char>(0x80 | ((c >> 6) & 0x3F)); out += static_cast<char>(0x80 | (c & 0x3F)); }
-    else { out += static_cast<char>(0xF0 | (c >> 18)); out += static_cast<char>(0x80 | ((c >> 12) & 0x3F)); out += static_cast<char>(0x80 | ((c >> 6) & 0x3F)); out += static_cast<char>(0x80 | (c & 0x3F)); }
+    if (c < 0x80)
+      out += static_cast<char>(c);
+    else if (c < 0x800) {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xE0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (c >> 18));
+      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
   }
   return out;
 }
@@ -78,28 +111,42 @@ inline sse::observation_log observe(const std::string& body, const std::string& 
     if (l.empty()) {
       if (id_buffer != last_id) log.push_back(sse::observation::id_commit(utf8_encode(id_buffer)));
       last_id = id_buffer;
-      if (data.empty()) { type.clear(); continue; }
+      if (data.empty()) {
+        type.clear();
+        continue;
+      }
       if (data.back() == U'\n') data.pop_back();
-      log.push_back(sse::observation::event(type.empty() ? "message" : utf8_encode(type), utf8_encode(data), utf8_encode(last_id)));
+      log.push_back(sse::observation::event(type.empty() ? "message" : utf8_encode(type), utf8_encode(data),
+                                            utf8_encode(last_id)));
       data.clear();
       type.clear();
       continue;
     }
-    if (l[0] == U':') { log.push_back(sse::observation::comment(utf8_encode(l.substr(1)))); continue; }
+    if (l[0] == U':') {
+      log.push_back(sse::observation::comment(utf8_encode(l.substr(1))));
+      continue;
+    }
     std::u32string name = l, value;
     if (const auto colon = l.find(U':'); colon != std::u32string::npos) {
       name = l.substr(0, colon);
       value = l.substr(colon + 1);
       if (!value.empty() && value[0] == U' ') value.erase(0, 1);
     }
-    if (name == U"event") type = value;
-    else if (name == U"data") { data += value; data += U'\n'; }
-    else if (name == U"id") { if (value.find(U'\0') == std::u32string::npos) id_buffer = value; }
-    else if (name == U"retry") {
+    if (name == U"event")
+      type = value;
+    else if (name == U"data") {
+      data += value;
+      data += U'\n';
+    } else if (name == U"id") {
+      if (value.find(U'\0') == std::u32string::npos) id_buffer = value;
+    } else if (name == U"retry") {
       bool digits = !value.empty();
       std::uint64_t ms = 0;
       for (char32_t c : value) {
-        if (c < U'0' || c > U'9') { digits = false; break; }
+        if (c < U'0' || c > U'9') {
+          digits = false;
+          break;
+        }
         const std::uint64_t d = c - U'0';
         ms = ms > (sse::max_reconnection_time_ms - d) / 10 ? sse::max_reconnection_time_ms : ms * 10 + d;
       }

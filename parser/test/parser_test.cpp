@@ -44,7 +44,10 @@ TEST(Parser, CrlfSplitAcrossChunksDoesNotDispatchEarly) {
 }
 
 TEST(Parser, SplitBomAfterEmptyChunk) {
-  EXPECT_EQ(run({"", "\xEF", "\xBB\xBF" "data: 1\n\n"}).log,
+  EXPECT_EQ(run({"", "\xEF",
+                 "\xBB\xBF"
+                 "data: 1\n\n"})
+                .log,
             (log_t{observation::event("message", "1", ""), observation::end("")}));
 }
 

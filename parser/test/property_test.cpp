@@ -14,11 +14,45 @@
 
 namespace {
 
-const std::vector<std::string> tokens = {
-    "data", "data", "event", "id", "retry", "Data", "dat", ":", ":", " ", " ", "  ", "\t", "\n", "\n", "\r", "\r\n",
-    "\n\n", "\r\r", "x", "msg", "0", "42", "007", "99999999999999999999", "-1", "\0", "\xEF\xBB\xBF", "\xEF\xBB",
-    "\xE2\x82\xAC", "\xE2\x82", "\xF0\x9F\x98\x80", "\xF0\x9F", "\xFF", "\xC0\xAF", "\xED\xA0\x80", "\xE2\x80\xA8",
-    "\xC2\x85", "\xFE\xFF"};
+const std::vector<std::string> tokens = {"data",
+                                         "data",
+                                         "event",
+                                         "id",
+                                         "retry",
+                                         "Data",
+                                         "dat",
+                                         ":",
+                                         ":",
+                                         " ",
+                                         " ",
+                                         "  ",
+                                         "\t",
+                                         "\n",
+                                         "\n",
+                                         "\r",
+                                         "\r\n",
+                                         "\n\n",
+                                         "\r\r",
+                                         "x",
+                                         "msg",
+                                         "0",
+                                         "42",
+                                         "007",
+                                         "99999999999999999999",
+                                         "-1",
+                                         "\0",
+                                         "\xEF\xBB\xBF",
+                                         "\xEF\xBB",
+                                         "\xE2\x82\xAC",
+                                         "\xE2\x82",
+                                         "\xF0\x9F\x98\x80",
+                                         "\xF0\x9F",
+                                         "\xFF",
+                                         "\xC0\xAF",
+                                         "\xED\xA0\x80",
+                                         "\xE2\x80\xA8",
+                                         "\xC2\x85",
+                                         "\xFE\xFF"};
 
 std::string random_stream(std::mt19937_64& rng) {
   std::string s;
@@ -51,8 +85,13 @@ std::string show(const std::string& s) {
   std::string out;
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c < 0x7F && c != '\\') out += static_cast<char>(c);
-    else { char buf[8]; std::snprintf(buf, sizeof buf, "\\x%02X", c); out += buf; }
+    if (c >= 0x20 && c < 0x7F && c != '\\')
+      out += static_cast<char>(c);
+    else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", c);
+      out += buf;
+    }
   }
   return out;
 }

@@ -33,40 +33,69 @@ const std::string fffd = "\xEF\xBF\xBD";
 TEST(Utf8Decoder, AsciiPassesThrough) { expect_decodes("data: hello\n\n", "data: hello\n\n"); }
 
 TEST(Utf8Decoder, ValidMultiByteSequencesPassThrough) {
-  expect_decodes("\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xE2\x80\xA8", "\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xE2\x80\xA8");
+  expect_decodes("\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xE2\x80\xA8",
+                 "\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xE2\x80\xA8");
 }
 
 TEST(Utf8Decoder, OneLeadingBomIsRemoved) {
-  expect_decodes("\xEF\xBB\xBF" "data", "data");
-  expect_decodes("\xEF\xBB\xBF\xEF\xBB\xBF" "data", "\xEF\xBB\xBF" "data");  // the second is content (R4)
-  expect_decodes("d\xEF\xBB\xBF", "d\xEF\xBB\xBF");                           // only at byte 0
+  expect_decodes(
+      "\xEF\xBB\xBF"
+      "data",
+      "data");
+  expect_decodes(
+      "\xEF\xBB\xBF\xEF\xBB\xBF"
+      "data",
+      "\xEF\xBB\xBF"
+      "data");                                       // the second is content (R4)
+  expect_decodes("d\xEF\xBB\xBF", "d\xEF\xBB\xBF");  // only at byte 0
 }
 
 TEST(Utf8Decoder, BomSurvivesEmptyAndSplitChunks) {
-  EXPECT_EQ(decode({"", "\xEF", "", "\xBB", "\xBF" "x"}), "x");
+  EXPECT_EQ(decode({"", "\xEF", "", "\xBB",
+                    "\xBF"
+                    "x"}),
+            "x");
 }
 
 TEST(Utf8Decoder, BomPrefixIsContentWhenTheStreamDiffers) {
-  expect_decodes("\xEF\xBB" "x", fffd + "x");  // EF BB is one maximal subpart
-  expect_decodes("\xEF" "x", fffd + "x");
-  expect_decodes("\xEF\xBB", fffd);            // incomplete at end of stream
+  expect_decodes(
+      "\xEF\xBB"
+      "x",
+      fffd + "x");  // EF BB is one maximal subpart
+  expect_decodes(
+      "\xEF"
+      "x",
+      fffd + "x");
+  expect_decodes("\xEF\xBB", fffd);  // incomplete at end of stream
 }
 
 TEST(Utf8Decoder, Utf16BomsAreNotRecognised) {
-  expect_decodes("\xFF\xFE" "d", fffd + fffd + "d");
-  expect_decodes("\xFE\xFF" "d", fffd + fffd + "d");
+  expect_decodes(
+      "\xFF\xFE"
+      "d",
+      fffd + fffd + "d");
+  expect_decodes(
+      "\xFE\xFF"
+      "d",
+      fffd + fffd + "d");
 }
 
 TEST(Utf8Decoder, MaximalSubpartsBecomeOneReplacementEach) {
   expect_decodes("\x80", fffd);
-  expect_decodes("\xC0\xAF", fffd + fffd);            // overlong lead: two errors
+  expect_decodes("\xC0\xAF", fffd + fffd);             // overlong lead: two errors
   expect_decodes("\xE0\x80\x80", fffd + fffd + fffd);  // E0 needs A0..BF next
   expect_decodes("\xED\xA0\x80", fffd + fffd + fffd);  // surrogate
-  expect_decodes("\xF0\x90\x80" "A", fffd + "A");      // truncated 4-byte sequence: one U+FFFD
+  expect_decodes(
+      "\xF0\x90\x80"
+      "A",
+      fffd + "A");                                                // truncated 4-byte sequence: one U+FFFD
   expect_decodes("\xF4\x90\x80\x80", fffd + fffd + fffd + fffd);  // above U+10FFFF
   expect_decodes("\xF5\xFF", fffd + fffd);
-  expect_decodes("\xE2\x82" "\n", fffd + "\n");        // a line end is never swallowed
-  expect_decodes("\xC3", fffd);                        // incomplete at end of stream
+  expect_decodes(
+      "\xE2\x82"
+      "\n",
+      fffd + "\n");              // a line end is never swallowed
+  expect_decodes("\xC3", fffd);  // incomplete at end of stream
 }
 
 TEST(Utf8Decoder, ExamineReportsIncompletePrefixes) {

@@ -3,6 +3,8 @@
 
 #include <sse/conformance/json_limits.hpp>
 
+#include <sse/conformance/observation_json.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <limits>
@@ -45,7 +47,8 @@ adapter_identity parse_hello(const std::string& line) {
     hello_error("key 'protocol': expected " + std::to_string(adapter_protocol_version), line);
   adapter_identity id;
   const json name = message.value("name", json());
-  if (!name.is_string() || name.get<std::string>().empty()) hello_error("key 'name': expected a non-empty string", line);
+  if (!name.is_string() || name.get<std::string>().empty())
+    hello_error("key 'name': expected a non-empty string", line);
   id.name = name.get<std::string>();
   const json version = message.value("version", json(""));
   if (!version.is_string()) hello_error("key 'version': expected a string", line);
@@ -85,8 +88,7 @@ observed_answer parse_observed(const std::string& line, const char* waiting_for)
   if (reply.value("type", json()) != "observed")
     answer_error(std::string("expected {\"type\":\"observed\",...} while waiting for ") + waiting_for, line);
   const auto it = reply.find("observations");
-  if (it == reply.end() || !it->is_array())
-    answer_error("key 'observations': expected an array of observations", line);
+  if (it == reply.end() || !it->is_array()) answer_error("key 'observations': expected an array of observations", line);
   observed_answer answer;
   // A retry value outside the observation model (an integer in 0..2^53-1) is what a library that
   // neither clamps nor validates really computes (negative, 1e+30, Infinity). It is a wrong log, not
@@ -101,13 +103,13 @@ observed_answer parse_observed(const std::string& line, const char* waiting_for)
     if (!ms.is_number() && !ms.is_string() && !ms.is_null())
       answer_error("key 'observations[" + std::to_string(i) + "].ms': expected a number", line);
     answer.notes.push_back("the adapter reported retry ms=" + (ms.is_null() ? std::string("null") : ms.dump()) +
-                     ", outside the observation model (an integer from 0 to 9007199254740991); it is compared as "
-                     "ms=18446744073709551615");
+                           ", outside the observation model (an integer from 0 to 9007199254740991); it is compared as "
+                           "ms=18446744073709551615");
     o["ms"] = 0;
     out_of_model.push_back(i);
   }
   std::string error;
-  auto log = conformance::log_from_json(observations.dump(), &error);
+  auto log = conformance::log_from_json_value(observations, &error);
   if (!log) answer_error("key 'observations': " + error, line);
   for (const std::size_t i : out_of_model) (*log)[i].ms = std::numeric_limits<std::uint64_t>::max();
   answer.log = std::move(*log);

@@ -27,7 +27,9 @@ inline constexpr int adapter_protocol_version = 1;
 
 struct adapter_fault : std::runtime_error {
   adapter_fault(outcome what_happened, const std::string& message, std::string line, std::string tail)
-      : std::runtime_error(message), kind(what_happened), offending_line(std::move(line)),
+      : std::runtime_error(message),
+        kind(what_happened),
+        offending_line(std::move(line)),
         stderr_tail(std::move(tail)) {}
   outcome kind;                ///< crash, timeout or protocol_error
   std::string offending_line;  ///< For protocol errors: the line (truncated), as received.
@@ -41,10 +43,10 @@ struct adapter_identity {
 };
 
 struct adapter_options {
-  std::string command;  ///< Run with /bin/sh -c.
+  std::string command;                            ///< Run with /bin/sh -c.
   std::chrono::milliseconds timeout{5000};        ///< Longest wait for any one answer (the hello included).
   std::chrono::milliseconds case_timeout{60000};  ///< Longest one case under one chunking may take.
-  std::size_t max_line_bytes = 64u << 20;   ///< Longest protocol line accepted from the adapter.
+  std::size_t max_line_bytes = 64u << 20;         ///< Longest protocol line accepted from the adapter.
 };
 
 class adapter_implementation final : public conformance::implementation {

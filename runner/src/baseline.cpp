@@ -47,8 +47,9 @@ std::optional<baseline> read_baseline(const std::filesystem::path& path, std::st
   std::ifstream in(path, std::ios::binary);
   // A folder opens as a stream that reads nothing: it would be an empty baseline.
   if (!in || std::filesystem::is_directory(path, ec)) {
-    if (error != nullptr) *error = path.string() + ": cannot read the expected-failures file" +
-                                   (std::filesystem::is_directory(path, ec) ? " (it is a folder)" : "");
+    if (error != nullptr)
+      *error = path.string() + ": cannot read the expected-failures file" +
+               (std::filesystem::is_directory(path, ec) ? " (it is a folder)" : "");
     return std::nullopt;
   }
   std::ostringstream text;
@@ -72,9 +73,9 @@ std::string format_baseline(const std::vector<run_record>& records, const implem
     for (const auto* r : summary.records) {
       if (r->outcome == outcome::skip) continue;
       ++run;
-      const bool counts = is_failure(r->outcome) &&
-                          !(r->outcome == outcome::fail &&
-                            r->test->klass == conformance::case_class::implementation_defined);
+      const bool counts =
+          is_failure(r->outcome) &&
+          !(r->outcome == outcome::fail && r->test->klass == conformance::case_class::implementation_defined);
       if (counts) failing.push_back(r->chunking);
     }
     if (failing.empty()) continue;

@@ -20,8 +20,10 @@ namespace {
 std::string shell_quote(const std::string& s) {
   std::string out = "'";
   for (char ch : s) {
-    if (ch == '\'') out += "'\\''";
-    else out += ch;
+    if (ch == '\'')
+      out += "'\\''";
+    else
+      out += ch;
   }
   return out + "'";
 }
@@ -42,8 +44,10 @@ std::string find_on_path(const std::string& name) {
 }
 
 fs::path make_profile_dir(browser_engine e) {
-  std::string pattern = (fs::temp_directory_path() / ("sse-conformance-" + std::string(to_string(e)) + "-XXXXXX")).string();
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot create a browser profile folder in " + fs::temp_directory_path().string());
+  std::string pattern =
+      (fs::temp_directory_path() / ("sse-conformance-" + std::string(to_string(e)) + "-XXXXXX")).string();
+  if (::mkdtemp(pattern.data()) == nullptr)
+    throw std::runtime_error("cannot create a browser profile folder in " + fs::temp_directory_path().string());
   return pattern;
 }
 
@@ -112,7 +116,8 @@ browser_launch::browser_launch(const browser_launch_options& options) {
   std::string xvfb;
   if (options.engine == browser_engine::webkit) {
     xvfb = find_on_path("xvfb-run");
-    if (xvfb.empty()) throw std::runtime_error("xvfb-run is not installed (MiniBrowser needs a display); apt-get install -y xvfb");
+    if (xvfb.empty())
+      throw std::runtime_error("xvfb-run is not installed (MiniBrowser needs a display); apt-get install -y xvfb");
   }
   profile_ = make_profile_dir(options.engine);
   const std::string profile = profile_.string();
@@ -122,11 +127,13 @@ browser_launch::browser_launch(const browser_launch_options& options) {
       cmd = shell_quote(binary) +
             " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking"
             " --disable-component-update --disable-sync --disable-default-apps --mute-audio --window-size=1280,1000"
-            " --user-data-dir=" + shell_quote(profile) + " " + shell_quote(options.url);
+            " --user-data-dir=" +
+            shell_quote(profile) + " " + shell_quote(options.url);
       break;
     case browser_engine::firefox:
       write_firefox_prefs(profile_, options.firefox_connections_per_server);
-      cmd = shell_quote(binary) + " --headless --no-remote --profile " + shell_quote(profile) + " " + shell_quote(options.url);
+      cmd = shell_quote(binary) + " --headless --no-remote --profile " + shell_quote(profile) + " " +
+            shell_quote(options.url);
       break;
     case browser_engine::webkit:
       // A fresh HOME keeps MiniBrowser's caches, cookies and settings out of the user's.
@@ -135,8 +142,7 @@ browser_launch::browser_launch(const browser_launch_options& options) {
             " " + shell_quote(xvfb) + " -a -s '-screen 0 1280x1000x24' " + shell_quote(binary) + " " +
             shell_quote(options.url);
       break;
-    case browser_engine::other:
-      throw std::runtime_error("no launcher for this engine");
+    case browser_engine::other: throw std::runtime_error("no launcher for this engine");
   }
   command_ = cmd;
   // exec: the shell becomes the browser (or xvfb-run), the leader of the new process group.

@@ -96,7 +96,8 @@ conf::capabilities browser_capabilities() noexcept {
   return caps;
 }
 
-browser_judgement judge_browser_case(const conf::test_case& c, const browser_observation& seen, const engine_profile& p) {
+browser_judgement judge_browser_case(const conf::test_case& c, const browser_observation& seen,
+                                     const engine_profile& p) {
   browser_judgement v;
   if (std::string why = conf::why_unchecked(c, browser_capabilities()); !why.empty()) {
     v.result.outcome = conf::outcome::skip;
@@ -157,7 +158,8 @@ browser_judgement judge_browser_case(const conf::test_case& c, const browser_obs
       v.reconnect_late = too_late;
     }
   }
-  if (trimmed) note += std::string(note.empty() ? "" : "; ") + "end compared without the spaces/tabs HTTP strips from a header";
+  if (trimmed)
+    note += std::string(note.empty() ? "" : "; ") + "end compared without the spaces/tabs HTTP strips from a header";
   v.result.detail = std::move(note);
   if (!problems.empty()) {
     v.result.outcome = conf::outcome::fail;

@@ -66,12 +66,12 @@ inline constexpr std::uint64_t reconnect_early_tolerance_ms = 50;
 
 /// The case's retry expectations for an engine.
 struct reconnect_expectation {
-  bool retry_checked = false;     ///< The case sets `retry`, so the delay is compared.
-  std::uint64_t expected_ms = 0;  ///< The reconnection time after the stream, per the reference.
-  std::uint64_t effective_ms = 0; ///< max(expected, engine floor).
-  std::uint64_t late_ms = 0;      ///< Latest acceptable delay: effective + max(1000, effective / 2).
-  std::uint64_t wait_ms = 0;      ///< How long the page waits for the reconnection (capped).
-  bool end_observable = true;     ///< false when the latest acceptable reconnection is past the cap.
+  bool retry_checked = false;      ///< The case sets `retry`, so the delay is compared.
+  std::uint64_t expected_ms = 0;   ///< The reconnection time after the stream, per the reference.
+  std::uint64_t effective_ms = 0;  ///< max(expected, engine floor).
+  std::uint64_t late_ms = 0;       ///< Latest acceptable delay: effective + max(1000, effective / 2).
+  std::uint64_t wait_ms = 0;       ///< How long the page waits for the reconnection (capped).
+  bool end_observable = true;      ///< false when the latest acceptable reconnection is past the cap.
 };
 [[nodiscard]] reconnect_expectation expect_reconnect(const conformance::test_case& c, const engine_profile& p);
 
@@ -85,8 +85,8 @@ struct reconnect_record {
 
 /// Everything observed of one case in one browser.
 struct browser_observation {
-  observation_log events;       ///< event observations, in the order the page saw them
-  bool stream_served = false;   ///< The server sent the case's stream (the second response).
+  observation_log events;      ///< event observations, in the order the page saw them
+  bool stream_served = false;  ///< The server sent the case's stream (the second response).
   reconnect_record reconnect;
   bool page_timed_out = false;  ///< The page gave up waiting for the final reconnection.
   std::string page_error;       ///< A problem the page reported (empty when none).
@@ -108,6 +108,6 @@ struct browser_judgement {
 /// Judges one case: SKIP when the browser cannot show what the case is about; otherwise PASS when
 /// the projected logs are equal and the reconnection time agrees, FAIL with a diff when not.
 [[nodiscard]] browser_judgement judge_browser_case(const conformance::test_case& c, const browser_observation& seen,
-                                                 const engine_profile& p);
+                                                   const engine_profile& p);
 
 }  // namespace sse::runner

@@ -176,8 +176,8 @@ bool is_simple_command(const std::string& command) {
   const auto word_end = command.find_first_of(" \t", begin);
   const std::string first = command.substr(begin, word_end == std::string::npos ? std::string::npos : word_end - begin);
   if (first.find('=') != std::string::npos) return false;  // an assignment: `exec NAME=value` would fail
-  for (const char* keyword : {"!", "if", "then", "else", "elif", "fi", "while", "until", "for", "do", "done", "case", "esac",
-                              "in", "time", "exec", "function", "select"})
+  for (const char* keyword : {"!", "if", "then", "else", "elif", "fi", "while", "until", "for", "do", "done", "case",
+                              "esac", "in", "time", "exec", "function", "select"})
     if (first == keyword) return false;
   return true;
 }
@@ -314,7 +314,8 @@ io_failure child_process::read_line(std::string& line, clock_type::time_point de
   for (;;) {
     const auto newline = out_buffer_.find('\n', scanned);
     // The limit holds for a line that arrived in one read as much as for one spread over many.
-    if ((newline == std::string::npos ? out_buffer_.size() : newline) > max_line_bytes_) return io_failure::line_too_long;
+    if ((newline == std::string::npos ? out_buffer_.size() : newline) > max_line_bytes_)
+      return io_failure::line_too_long;
     if (newline != std::string::npos) {
       line.assign(out_buffer_, 0, newline);
       out_buffer_.erase(0, newline + 1);
@@ -385,7 +386,8 @@ std::string child_process::describe_status(int status) const {
     // `sh -c` reports a command killed by signal N as status 128 + N.
     if (code > 128 && code <= 128 + 64) {
       const char* name = sigabbrev_np(code - 128);
-      if (name != nullptr) out += std::string(" (the shell's report of signal ") + std::to_string(code - 128) + ", SIG" + name + ")";
+      if (name != nullptr)
+        out += std::string(" (the shell's report of signal ") + std::to_string(code - 128) + ", SIG" + name + ")";
     }
     return out;
   }

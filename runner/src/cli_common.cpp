@@ -90,7 +90,9 @@ report_options report_options::with(std::string_view marker, std::string_view va
 
 void add_report_options(CLI::App& command, report_options& options, bool per_engine) {
   const std::string each = per_engine ? " ({engine} in FILE: one per engine)" : "";
-  command.add_option("--json", options.json_file, "Write the JSON report (one record per case and chunking); '-' = stdout" + each)
+  command
+      .add_option("--json", options.json_file,
+                  "Write the JSON report (one record per case and chunking); '-' = stdout" + each)
       ->type_name("FILE");
   command.add_option("--junit", options.junit_file, "Write a JUnit XML report" + each)->type_name("FILE");
   command
@@ -132,8 +134,8 @@ int publish(const report_options& options, const run_report& report) {
     for (std::size_t i = 0; i < text.size(); ++i)
       if ((i == 0 || text[i - 1] == '\n') && text[i] != '#') ++entries;
     write(options.write_baseline, text,
-          "Baseline: " + options.write_baseline + " (" + std::to_string(entries) + " entr" + (entries == 1 ? "y" : "ies") +
-              ")");
+          "Baseline: " + options.write_baseline + " (" + std::to_string(entries) + " entr" +
+              (entries == 1 ? "y" : "ies") + ")");
   }
   return report.gate.exit_code();
 }
@@ -220,21 +222,30 @@ constexpr builtin builtins[] = {
     {"wasm", "wasm.mjs", adapter_runtime::node, "this project's WebAssembly package, under Node"},
     {"eventsource-parser", "eventsource-parser.mjs", adapter_runtime::node_lts, "eventsource-parser 4.x createParser"},
     {"eventsource-parser-3", "eventsource-parser-3.mjs", adapter_runtime::node, "eventsource-parser 3.x createParser"},
-    {"undici", "undici.mjs", adapter_runtime::node_lts, "undici 8.x: the EventSourceStream parser behind its EventSource"},
-    {"undici-7", "undici-7.mjs", adapter_runtime::node, "undici 7.x: the EventSourceStream parser behind its EventSource"},
-    {"fetch-event-source", "fetch-event-source.mjs", adapter_runtime::node, "@microsoft/fetch-event-source's getLines/getMessages"},
+    {"undici", "undici.mjs", adapter_runtime::node_lts,
+     "undici 8.x: the EventSourceStream parser behind its EventSource"},
+    {"undici-7", "undici-7.mjs", adapter_runtime::node,
+     "undici 7.x: the EventSourceStream parser behind its EventSource"},
+    {"fetch-event-source", "fetch-event-source.mjs", adapter_runtime::node,
+     "@microsoft/fetch-event-source's getLines/getMessages"},
     {"openai", "openai.mjs", adapter_runtime::node_lts, "the SSE decoder of the openai package (_iterSSEMessages)"},
     {"effect", "effect.mjs", adapter_runtime::node, "effect's Sse.makeParser (effect/encoding)"},
     {"azure-core-sse", "azure-core-sse.mjs", adapter_runtime::node_lts, "@azure/core-sse createSseStream"},
     {"fetch-event-stream", "fetch-event-stream.mjs", adapter_runtime::node, "fetch-event-stream events()"},
     {"parse-sse", "parse-sse.mjs", adapter_runtime::node, "parse-sse parseServerSentEvents()"},
-    {"eventsource", "eventsource.mjs", adapter_runtime::node_lts, "eventsource 5.x, with a custom fetch over the case's body"},
-    {"node-eventsource", "node-eventsource.mjs", adapter_runtime::node, "Debian's node-eventsource 2.x (eventsource 2.x)"},
-    {"eventsource-client", "eventsource-client.mjs", adapter_runtime::node, "eventsource-client createEventSource, custom fetch"},
-    {"launchdarkly-eventsource", "launchdarkly-eventsource.mjs", adapter_runtime::node, "launchdarkly-eventsource, fed through http.request"},
-    {"event-source-polyfill", "event-source-polyfill.mjs", adapter_runtime::node, "event-source-polyfill with its FetchTransport"},
+    {"eventsource", "eventsource.mjs", adapter_runtime::node_lts,
+     "eventsource 5.x, with a custom fetch over the case's body"},
+    {"node-eventsource", "node-eventsource.mjs", adapter_runtime::node,
+     "Debian's node-eventsource 2.x (eventsource 2.x)"},
+    {"eventsource-client", "eventsource-client.mjs", adapter_runtime::node,
+     "eventsource-client createEventSource, custom fetch"},
+    {"launchdarkly-eventsource", "launchdarkly-eventsource.mjs", adapter_runtime::node,
+     "launchdarkly-eventsource, fed through http.request"},
+    {"event-source-polyfill", "event-source-polyfill.mjs", adapter_runtime::node,
+     "event-source-polyfill with its FetchTransport"},
     {"extended-eventsource", "extended-eventsource.mjs", adapter_runtime::node, "extended-eventsource, custom fetch"},
-    {"donovanhide-eventsource", "donovanhide-eventsource", adapter_runtime::go, "Go: github.com/donovanhide/eventsource Decoder (Debian)"},
+    {"donovanhide-eventsource", "donovanhide-eventsource", adapter_runtime::go,
+     "Go: github.com/donovanhide/eventsource Decoder (Debian)"},
     {"gin-contrib-sse", "gin-contrib-sse", adapter_runtime::go, "Go: github.com/gin-contrib/sse Decode (Debian)"},
 };
 

@@ -57,7 +57,9 @@ std::string run_token() {
 }
 
 std::string engine_version(const std::string& user_agent, browser_engine e) {
-  const char* marker = e == browser_engine::firefox ? "Firefox/" : e == browser_engine::chromium ? "Chrome/" : "AppleWebKit/";
+  const char* marker = e == browser_engine::firefox    ? "Firefox/"
+                       : e == browser_engine::chromium ? "Chrome/"
+                                                       : "AppleWebKit/";
   const auto at = user_agent.find(marker);
   if (at == std::string::npos) return {};
   const auto start = at + std::char_traits<char>::length(marker);
@@ -185,8 +187,8 @@ engine_run run_engine(const browser_command_options& o, browser_engine engine, c
   report.implementation = engine_info(o, engine, result, *browser);
   report.corpus_files = selected.loaded.loaded.files;
   report.corpus_cases = total;
-  report.chunkings = "pinned (cases with pinned chunks) or whole, " + std::to_string(o.page.chunk_delay_ms) +
-                     " ms between chunks";
+  report.chunkings =
+      "pinned (cases with pinned chunks) or whole, " + std::to_string(o.page.chunk_delay_ms) + " ms between chunks";
   report.expected_failures_file = reports.expected_failures;
   report.records = &records;
   report.gate = evaluate_gate(records, expected ? &*expected : nullptr, selected.all_ids);
@@ -251,8 +253,9 @@ std::string matrix_markdown(const std::vector<engine_run>& runs, const selected_
       if (!is_failure(c.outcome)) continue;
       any = true;
       const run_record& rec = *c.records.front();
-      md << "- `" << c.test->id << "`" << (c.status == gate_status::implementation_defined ? " (i-d " + c.test->gap + ")" : "")
-         << ": " << first_lines(rec.diff.empty() ? rec.detail : rec.diff, 4) << '\n';
+      md << "- `" << c.test->id << "`"
+         << (c.status == gate_status::implementation_defined ? " (i-d " + c.test->gap + ")" : "") << ": "
+         << first_lines(rec.diff.empty() ? rec.detail : rec.diff, 4) << '\n';
     }
     if (!any) md << "None.\n";
   }
@@ -310,8 +313,9 @@ int browser_command(const browser_command_options& o) {
 
 void add_browser_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<browser_command_options>();
-  auto* cmd = app.add_subcommand("browser", "Run the corpus in a headless browser's own EventSource (via the "
-                                            "comparison page) and decide the gate like `run`");
+  auto* cmd = app.add_subcommand("browser",
+                                 "Run the corpus in a headless browser's own EventSource (via the "
+                                 "comparison page) and decide the gate like `run`");
   cmd->footer(
       "Engines: chromium (package chromium), firefox (firefox-esr), webkit (webkit2gtk-driver + xvfb: MiniBrowser "
       "under xvfb-run). A browser observes events and, through the server, the reconnection's Last-Event-ID and "

@@ -42,7 +42,9 @@ public:
   written_event write(const conf::encoder_case& c) override {
     const auto in = conf::to_outgoing_event(c.event);
     if (in.error != encode_error::none)
-      return {true, {}, "retry: " + std::string(to_string(in.error)) + " (a retry is a non-negative integer up to 2^53 - 1)"};
+      return {true,
+              {},
+              "retry: " + std::string(to_string(in.error)) + " (a retry is a non-negative integer up to 2^53 - 1)"};
     auto out = sse::encode(in.event);
     if (!out.ok()) return {true, {}, out.message};
     return {false, std::move(out.bytes), {}};
@@ -55,7 +57,8 @@ public:
   explicit adapter_writer(std::unique_ptr<adapter_implementation> adapter) : adapter_(std::move(adapter)) {}
 
   written_event write(const conf::encoder_case& c) override {
-    const std::string line = adapter_->request(R"({"type":"encode","event":)" + c.event.json + "}", "the encoded event");
+    const std::string line =
+        adapter_->request(R"({"type":"encode","event":)" + c.event.json + "}", "the encoded event");
     const json reply = json::parse(line, nullptr, false);
     if (reply.is_discarded() || !reply.is_object())
       adapter_->reject("expected a JSON object while waiting for the encoded event", line);
@@ -121,7 +124,8 @@ conf::writer_capabilities parse_encode_hello(adapter_implementation& adapter) {
                                                 {"no_data", &caps.no_data}};
   for (const auto& [key, field] : keys) {
     const json v = writes.value(key, json(false));
-    if (!v.is_boolean()) adapter.reject(std::string("invalid hello: key 'writes.") + key + "': expected true or false", line);
+    if (!v.is_boolean())
+      adapter.reject(std::string("invalid hello: key 'writes.") + key + "': expected true or false", line);
     *field = v.get<bool>();
   }
   for (const auto& item : writes.items()) {
@@ -187,14 +191,18 @@ encode_run run_writer(const std::vector<const conf::encoder_case*>& cases, const
     if (const auto missing = conf::missing_capability(c->event, w.caps); !missing.empty()) {
       result = {outcome::skip, {}, missing, {}};
     } else if (!writer && start_failures >= max_start_failures) {
-      result = {outcome::crash, {}, "not run: the adapter failed to start " + std::to_string(start_failures) +
-                                        " times in a row (last: " + last_start_error + ")", {}};
+      result = {outcome::crash,
+                {},
+                "not run: the adapter failed to start " + std::to_string(start_failures) +
+                    " times in a row (last: " + last_start_error + ")",
+                {}};
     } else {
       try {
         if (!writer) writer = w.make();
         start_failures = 0;
         written = writer->write(*c);
-        const auto judged = written.refused ? conf::judge_refused(*c, written.message) : conf::judge_written(*c, written.bytes);
+        const auto judged =
+            written.refused ? conf::judge_refused(*c, written.message) : conf::judge_written(*c, written.bytes);
         result = {judged.pass ? outcome::pass : outcome::fail, judged.explanation,
                   judged.pass ? std::string() : std::string(to_string(judged.problem)), judged.observed};
         problem = judged.problem;
@@ -335,7 +343,8 @@ int matrix_command(const encode_command_options& o, const selected_encoder_cases
       col.writer = open_writer(spec, o.execution);
       col.available = true;
     } catch (const adapter_fault& f) {
-      col.error = std::string(f.what()) + (f.stderr_tail.empty() ? "" : " — " + f.stderr_tail.substr(0, f.stderr_tail.find('\n')));
+      col.error = std::string(f.what()) +
+                  (f.stderr_tail.empty() ? "" : " — " + f.stderr_tail.substr(0, f.stderr_tail.find('\n')));
       std::cerr << "not available: " << col.error << '\n';
       cols.push_back(std::move(col));
       continue;
@@ -345,16 +354,20 @@ int matrix_command(const encode_command_options& o, const selected_encoder_cases
     (void)evaluate_gate(col.run.records, nullptr, selection.all_ids);
     for (std::size_t i = 0; i < col.run.records.size(); ++i) {
       const auto& r = col.run.records[i];
-      if (r.status == gate_status::ok) ++col.pass;
-      else if (r.status == gate_status::skipped) ++col.skip;
-      else if (r.status == gate_status::implementation_defined) ++col.implementation_defined;
-      else ++col.fail;
+      if (r.status == gate_status::ok)
+        ++col.pass;
+      else if (r.status == gate_status::skipped)
+        ++col.skip;
+      else if (r.status == gate_status::implementation_defined)
+        ++col.implementation_defined;
+      else
+        ++col.fail;
       if (is_fault(r.outcome)) ++col.faults;
       if (r.outcome == outcome::fail && r.status == gate_status::new_failure)
         ++col.by_problem[std::string(to_string(col.run.problems[i]))];
     }
-    std::cerr << col.pass << " pass, " << col.fail << " fail, " << col.implementation_defined << " impl-def, " << col.skip
-              << " skip\n";
+    std::cerr << col.pass << " pass, " << col.fail << " fail, " << col.implementation_defined << " impl-def, "
+              << col.skip << " skip\n";
     cols.push_back(std::move(col));
   }
 
@@ -366,7 +379,8 @@ int matrix_command(const encode_command_options& o, const selected_encoder_cases
      << "Generated by `sse-conformance encode --markdown` on " << date << " from " << selection.cases.size()
      << " encoder cases in " << selection.loaded.files.size() << " files (`fixtures/encoder/`). Each case hands one "
      << "event to the writer; what it writes is read back by the reference parser and must be exactly the event (after "
-     << "the normalisation of `fixtures/README.md`, \"Encoder cases\"), well-formed by the §9.2.5 grammar, with nothing "
+     << "the normalisation of `fixtures/README.md`, \"Encoder cases\"), well-formed by the §9.2.5 grammar, with "
+        "nothing "
      << "injected; an event that cannot be represented must be refused. *passed* counts cases the writer could take "
      << "(*skip*: its API has no way to pass that member); *✗* counts failing cases, split by kind in the next "
      << "columns; *i-d* counts implementation-defined cases whose result differs from the reference's decision (never "
@@ -383,9 +397,9 @@ int matrix_command(const encode_command_options& o, const selected_encoder_cases
       const auto it = c.by_problem.find(k);
       return it == c.by_problem.end() ? std::size_t{0} : it->second;
     };
-    md << "| " << c.writer.info.name << " | " << c.writer.info.version << " | " << conf::describe(c.writer.caps) << " | "
-       << c.pass << "/" << (c.run.records.size() - c.skip) << " | " << c.fail << " | " << count("injection") << " | "
-       << count("data-loss") << " | " << count("wrote-unrepresentable") << " | " << count("malformed") << " | "
+    md << "| " << c.writer.info.name << " | " << c.writer.info.version << " | " << conf::describe(c.writer.caps)
+       << " | " << c.pass << "/" << (c.run.records.size() - c.skip) << " | " << c.fail << " | " << count("injection")
+       << " | " << count("data-loss") << " | " << count("wrote-unrepresentable") << " | " << count("malformed") << " | "
        << count("refused-representable") << " | " << c.faults << " | " << c.implementation_defined << " | " << c.skip
        << " |\n";
   }
@@ -407,8 +421,9 @@ int matrix_command(const encode_command_options& o, const selected_encoder_cases
       if (r.status != gate_status::new_failure && r.status != gate_status::implementation_defined) continue;
       ++shown;
       const auto& w = c.run.written[i];
-      md << "- `" << r.test->id << "` " << (r.status == gate_status::implementation_defined ? "(implementation-defined) " : "")
-         << "**" << (r.outcome == outcome::fail ? r.detail : std::string(to_string(r.outcome))) << "**: ";
+      md << "- `" << r.test->id << "` "
+         << (r.status == gate_status::implementation_defined ? "(implementation-defined) " : "") << "**"
+         << (r.outcome == outcome::fail ? r.detail : std::string(to_string(r.outcome))) << "**: ";
       if (is_fault(r.outcome)) {
         md << shorten(r.detail, 200) << '\n';
         continue;
@@ -435,7 +450,8 @@ int encode_command(const encode_command_options& o) {
   selected_encoder_cases selection;
   load_encoder_selection(o, selection);
   if (!o.markdown_file.empty()) return matrix_command(o, selection);
-  if (o.impls.size() > 1) throw usage_error("--impl is given more than once: use --markdown FILE for a table of several encoders");
+  if (o.impls.size() > 1)
+    throw usage_error("--impl is given more than once: use --markdown FILE for a table of several encoders");
   return gate_command(o, selection);
 }
 
@@ -443,17 +459,20 @@ int encode_command(const encode_command_options& o) {
 
 void add_encode_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<encode_command_options>();
-  auto* cmd = app.add_subcommand("encode", "Run the encoder cases against a writer and decide the gate (or write the "
-                                           "encoders table)");
-  cmd->footer("Writers (--impl):" + builtin_writers_help() +
-              "\n  anything else: an encode-mode adapter command, run with /bin/sh -c (runner/ADAPTERS.md, \"Encode mode\")"
-              "\n\nExit codes: 0 gate passed (or table written); 1 gate failed; 2 bad usage, bad cases, or an adapter "
-              "that does not start.");
+  auto* cmd = app.add_subcommand("encode",
+                                 "Run the encoder cases against a writer and decide the gate (or write the "
+                                 "encoders table)");
+  cmd->footer(
+      "Writers (--impl):" + builtin_writers_help() +
+      "\n  anything else: an encode-mode adapter command, run with /bin/sh -c (runner/ADAPTERS.md, \"Encode mode\")"
+      "\n\nExit codes: 0 gate passed (or table written); 1 gate failed; 2 bad usage, bad cases, or an adapter "
+      "that does not start.");
   cmd->add_option("--impl", o->impls, "The writer: a built-in name or an adapter command (repeatable with --markdown)")
       ->type_name("NAME|COMMAND");
   cmd->add_option("--corpus", o->corpus_paths, "Encoder case file or folder; repeatable. Default: fixtures/encoder/")
       ->type_name("PATH");
-  cmd->add_option("--filter", o->filters, "Keep cases by id glob, rule id, tag or area; repeatable")->type_name("PATTERN");
+  cmd->add_option("--filter", o->filters, "Keep cases by id glob, rule id, tag or area; repeatable")
+      ->type_name("PATTERN");
   cmd->add_option("--timeout", o->execution.timeout_ms, "Adapters: the longest wait for any one answer, in ms")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

@@ -92,8 +92,9 @@ int lint_command(const std::vector<std::string>& paths_in) {
 void add_lint_command(CLI::App& app, int& exit_code) {
   auto paths = std::make_shared<std::vector<std::string>>();
   auto* cmd = app.add_subcommand(
-      "lint", "Validate corpus files (parsing cases, connection scenarios, encoder cases): structure, unique ids, "
-              "known rule ids, decodable bytes");
+      "lint",
+      "Validate corpus files (parsing cases, connection scenarios, encoder cases): structure, unique ids, "
+      "known rule ids, decodable bytes");
   cmd->add_option("paths", *paths,
                   "Files or folders. A folder named connection/ holds scenarios, encoder/ encoder cases, any other "
                   "parsing cases. Default: the bundled fixtures/, fixtures/connection/ and fixtures/encoder/")

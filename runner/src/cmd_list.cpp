@@ -43,7 +43,8 @@ int list_command(const list_options& o) {
   }
   std::size_t width = 2;
   for (const auto* c : corpus.cases) width = std::max(width, c->id.size());
-  std::cout << std::left << std::setw(static_cast<int>(width)) << "id" << "  " << std::setw(26) << "class"
+  std::cout << std::left << std::setw(static_cast<int>(width)) << "id"
+            << "  " << std::setw(26) << "class"
             << "  rules  [tags]\n";
   for (const auto* c : corpus.cases) {
     std::string klass(conformance::to_string(c->klass));

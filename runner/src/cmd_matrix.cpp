@@ -109,12 +109,12 @@ column run_one(const std::string& spec, const selected_corpus& corpus, const exe
   return col;
 }
 
-
 std::string chunking_list(const failing_case& f) {
   if (f.chunkings.size() == f.runs) return "all chunkings";
   std::string out;
   for (std::size_t i = 0; i < f.chunkings.size() && i < 4; ++i) out += (i == 0 ? "" : ", ") + f.chunkings[i];
-  if (f.chunkings.size() > 4) out += ", … (" + std::to_string(f.chunkings.size()) + " of " + std::to_string(f.runs) + ")";
+  if (f.chunkings.size() > 4)
+    out += ", … (" + std::to_string(f.chunkings.size()) + " of " + std::to_string(f.runs) + ")";
   return out;
 }
 
@@ -227,8 +227,8 @@ int matrix_command(const matrix_options& o) {
     if (c.available)
       std::cerr << c.counts.total.pass << " pass, " << c.counts.total.fail << " fail, "
                 << c.counts.total.implementation_defined << " impl-def, " << c.counts.total.skip << " skip of "
-                << c.counts.total.cases << " cases (" << c.runs << " runs) in "
-                << std::fixed << std::setprecision(2) << c.seconds << " s\n";
+                << c.counts.total.cases << " cases (" << c.runs << " runs) in " << std::fixed << std::setprecision(2)
+                << c.seconds << " s\n";
     else
       std::cerr << "not available: " << c.error << '\n';
   }
@@ -260,7 +260,8 @@ void add_matrix_command(CLI::App& app, int& exit_code) {
       ->type_name("NAME|COMMAND");
   add_corpus_options(*cmd, o->corpus);
   add_execution_options(*cmd, o->execution);
-  cmd->add_option("--markdown", o->markdown_file, "Write the Markdown matrix here (default: stdout)")->type_name("FILE");
+  cmd->add_option("--markdown", o->markdown_file, "Write the Markdown matrix here (default: stdout)")
+      ->type_name("FILE");
   cmd->add_option("--json", o->json_file, "Also write the matrix as JSON")->type_name("FILE");
   cmd->footer("Implementations:" + builtin_implementations_help() +
               "\nAn implementation that does not start is shown as not available.\n"

@@ -33,7 +33,8 @@ struct parse_options {
 };
 
 std::string limit_message(parse_error error, const parse_options& o, std::uint64_t offset) {
-  const std::string where = " (within the first " + std::to_string(offset) + " bytes of the stream); stopped, the "
+  const std::string where = " (within the first " + std::to_string(offset) +
+                            " bytes of the stream); stopped, the "
                             "observations above are complete, the end of stream was not reached";
   if (error == parse_error::line_too_long)
     return "a line is longer than --max-line-bytes " + std::to_string(o.max_line_bytes) + " bytes" + where;
@@ -113,8 +114,9 @@ void add_parse_command(CLI::App& app, int& exit_code) {
                   "Stop with an error (exit code 1) when an event's data grows past N bytes (default: no limit)")
       ->type_name("N")
       ->check(CLI::PositiveNumber);
-  cmd->footer("Exit codes: 0 parsed; 1 a --max-* limit was passed (what came before it is printed); 2 bad usage, "
-              "unreadable input, or stdout could not be written.");
+  cmd->footer(
+      "Exit codes: 0 parsed; 1 a --max-* limit was passed (what came before it is printed); 2 bad usage, "
+      "unreadable input, or stdout could not be written.");
   cmd->callback([o, &exit_code] { exit_code = parse_command(*o); });
 }
 

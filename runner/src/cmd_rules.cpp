@@ -57,8 +57,9 @@ std::string markdown(const conf::rule_catalogue& rules) {
         "implementation that reports none of them skips the cases about it), *cases* how many parsing cases of the "
         "bundled corpus cite it.\n";
   for (const auto& g : rules.groups) {
-    md << "\n## " << g.title << "\n\n| id | rule | section | corpus | observable by | cases |\n| --- | --- | --- | --- | "
-                                 "--- | --- |\n";
+    md << "\n## " << g.title
+       << "\n\n| id | rule | section | corpus | observable by | cases |\n| --- | --- | --- | --- | "
+          "--- | --- |\n";
     for (const auto& r : rules.rules) {
       if (r.group != g.id) continue;
       md << "| " << r.id << " | " << cell_text(r.summary) << " | [§" << r.section << "](" << r.link << ") | "
@@ -97,8 +98,8 @@ int rules_command(const rules_options& o) {
                 << "\n  corpus: " << (r->corpus.empty() ? "none" : join(r->corpus, ", "))
                 << "; observable by: " << (r->observable_by.empty() ? "none" : join(r->observable_by, ", ")) << '\n';
     } else if (const auto* g = rules.gap(id)) {
-      std::cout << g->id << " (rules " << join(g->rules, ", ") << ")\n  " << g->summary << "\n  decision: " << g->decision
-                << "\n  " << g->link << '\n';
+      std::cout << g->id << " (rules " << join(g->rules, ", ") << ")\n  " << g->summary
+                << "\n  decision: " << g->decision << "\n  " << g->link << '\n';
     } else {
       throw usage_error("no rule or gap '" + id + "' in fixtures/rules.json (`sse-conformance rules` lists them)");
     }
@@ -111,7 +112,8 @@ int rules_command(const rules_options& o) {
 void add_rules_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<rules_options>();
   auto* cmd = app.add_subcommand("rules", "Show the rules and gaps that cases cite (fixtures/rules.json)");
-  cmd->add_option("ids", o->ids, "Rule or gap ids to show in full (default: one line each for all)")->type_name("ID...");
+  cmd->add_option("ids", o->ids, "Rule or gap ids to show in full (default: one line each for all)")
+      ->type_name("ID...");
   cmd->add_option("--markdown", o->markdown_file, "Write the whole catalogue as a Markdown table (fixtures/RULES.md)")
       ->type_name("FILE");
   cmd->footer("Exit codes: 0 shown; 2 an unknown id, or an unusable rules file.");

@@ -29,7 +29,7 @@ void add_lint_command(CLI::App& app, int& exit_code);
 void add_list_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 void add_matrix_command(CLI::App& app, int& exit_code);
-void add_encode_command(CLI::App& app, int& exit_code);  // cmd_encode.cpp: the writing side
+void add_encode_command(CLI::App& app, int& exit_code);   // cmd_encode.cpp: the writing side
 void add_serve_command(CLI::App& app, int& exit_code);    // cmd_serve.cpp (runner/browser.cmake)
 void add_browser_command(CLI::App& app, int& exit_code);  // cmd_browser.cpp (runner/browser.cmake)
 
@@ -70,7 +70,7 @@ struct execution_options {
   std::string chunkings = "whole,bytewise,boundaries,pinned,random";
   unsigned random_variants = 4;
   std::uint64_t seed = 0x5EE5EE5EULL;
-  unsigned jobs = 0;          ///< 0: the number of hardware threads.
+  unsigned jobs = 0;                 ///< 0: the number of hardware threads.
   unsigned timeout_ms = 5000;        ///< Adapters: longest wait for any one answer.
   unsigned case_timeout_ms = 60000;  ///< Adapters: longest one case under one chunking may take.
   std::size_t max_line_bytes = 64u << 20;

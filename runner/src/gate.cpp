@@ -67,7 +67,10 @@ private:
     if (!unchecked.empty()) return to_record(c, ch.name, chunks, {outcome::skip, {}, unchecked, {}}, 0);
     if (!timed_out_chunking.empty())
       return to_record(c, ch.name, chunks,
-                       {outcome::timeout, {}, "not run: this case already timed out under chunking '" + timed_out_chunking + "'", {}},
+                       {outcome::timeout,
+                        {},
+                        "not run: this case already timed out under chunking '" + timed_out_chunking + "'",
+                        {}},
                        0);
     run_record r = to_record(c, ch.name, chunks, {}, 0);
     if (!ensure_started(r)) return r;

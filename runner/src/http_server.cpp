@@ -53,7 +53,6 @@ std::string to_hex(std::string_view bytes) {
   return out;
 }
 
-
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 json reconnect_json(const reconnect_record& r) {
@@ -89,9 +88,7 @@ std::string random_token() {
 }
 
 /// "[::1]" for an IPv6 literal, the host itself otherwise.
-std::string bracketed(const std::string& host) {
-  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
-}
+std::string bracketed(const std::string& host) { return host.find(':') != std::string::npos ? "[" + host + "]" : host; }
 
 bool is_wildcard(const std::string& host) { return host.empty() || host == "0.0.0.0" || host == "::"; }
 
@@ -148,14 +145,14 @@ struct page_server::state {
 
   std::mutex mutex;
   std::condition_variable changed;
-  std::unordered_map<std::string, stream_state> streams;        // run + '\n' + case id (or "play\n" token)
-  std::unordered_map<std::string, stream_source> playground;    // token -> stream
+  std::unordered_map<std::string, stream_state> streams;      // run + '\n' + case id (or "play\n" token)
+  std::unordered_map<std::string, stream_source> playground;  // token -> stream
   std::vector<std::string> playground_order;
   std::map<std::string, browser_run> runs;
   std::deque<std::string> run_order;  // oldest first
   std::function<void(const std::string&, const browser_case_record&)> result_callback;
-  std::set<std::string> own_hosts;          // Host header values naming this server (set by start())
-  std::set<std::string> wasm_files;         // what /wasm/ serves: the package's files
+  std::set<std::string> own_hosts;   // Host header values naming this server (set by start())
+  std::set<std::string> wasm_files;  // what /wasm/ serves: the package's files
 
   /// The run `id`, created if new; beyond max_kept_runs the oldest run is dropped, with its streams.
   /// The caller holds `mutex`.
@@ -231,10 +228,10 @@ void page_server::state::serve_wasm_file(const httplib::Request& req, httplib::R
   const auto ends_with = [&](std::string_view suffix) {
     return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
-  const char* type = ends_with(".wasm")                       ? "application/wasm"
+  const char* type = ends_with(".wasm")                      ? "application/wasm"
                      : ends_with(".js") || ends_with(".mjs") ? "text/javascript"
-                     : ends_with(".json")                     ? "application/json"
-                                                              : "text/plain";
+                     : ends_with(".json")                    ? "application/json"
+                                                             : "text/plain";
   res.set_content(std::move(bytes), type);
 }
 
@@ -439,7 +436,8 @@ void page_server::state::install_routes() {
   server.set_keep_alive_max_count(1000);
   server.set_payload_max_length(max_body_bytes);
   const auto seconds_and_micros = [](std::chrono::milliseconds d) {
-    return std::pair<time_t, time_t>{static_cast<time_t>(d.count() / 1000), static_cast<time_t>(d.count() % 1000 * 1000)};
+    return std::pair<time_t, time_t>{static_cast<time_t>(d.count() / 1000),
+                                     static_cast<time_t>(d.count() % 1000 * 1000)};
   };
   const auto [read_s, read_us] = seconds_and_micros(options.read_timeout);
   const auto [write_s, write_us] = seconds_and_micros(options.write_timeout);
@@ -486,7 +484,8 @@ void page_server::state::install_routes() {
       wasm_files.insert("package.json");
       if (const auto files = package.find("files"); files != package.end() && files->is_array())
         for (const auto& f : *files)
-          if (f.is_string() && f.get<std::string>().find("..") == std::string::npos) wasm_files.insert(f.get<std::string>());
+          if (f.is_string() && f.get<std::string>().find("..") == std::string::npos)
+            wasm_files.insert(f.get<std::string>());
     }
     server.Get(R"(/wasm/(.+))",
                [this](const httplib::Request& req, httplib::Response& res) { serve_wasm_file(req, res); });
@@ -622,7 +621,8 @@ void page_server::wait() {
 std::string page_server::base_url() const {
   const auto& s = *state_;
   const std::string host = s.options.host.find(':') != std::string::npos ? "[" + s.options.host + "]" : s.options.host;
-  return "http://" + (is_wildcard(s.options.host) ? std::string("127.0.0.1") : host) + ":" + std::to_string(s.port) + "/";
+  return "http://" + (is_wildcard(s.options.host) ? std::string("127.0.0.1") : host) + ":" + std::to_string(s.port) +
+         "/";
 }
 
 std::string page_server::listen_address() const {
@@ -640,8 +640,9 @@ std::optional<std::string> network_exposure_warning(const std::string& host) {
   const bool loopback = host == "localhost" || host == "::1" ||
                         (::inet_pton(AF_INET, host.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127);
   if (loopback) return std::nullopt;
-  return "warning: listening on " + (is_wildcard(host) ? std::string("every network interface (") + (host.empty() ? "0.0.0.0" : host) + ")"
-                                                        : bracketed(host)) +
+  return "warning: listening on " +
+         (is_wildcard(host) ? std::string("every network interface (") + (host.empty() ? "0.0.0.0" : host) + ")"
+                            : bracketed(host)) +
          ": the page and its API are reachable from the network, not only from this machine; the server "
          "accepts requests that name one of this machine's addresses in their Host header";
 }
@@ -674,9 +675,10 @@ run_record browser_record(const conf::test_case& c, const browser_case_record* r
   const std::string chunking = c.has_pinned_chunks ? "pinned" : "whole";
   const std::size_t chunks = c.has_pinned_chunks ? c.pinned_splits.size() + 1 : 1;
   run_record record =
-      r == nullptr ? to_record(c, chunking, chunks,
-                               {outcome::timeout, {}, "the page posted no result for this case before the timeout", {}}, 0)
-                   : to_record(c, chunking, chunks, r->judgement.result, r->elapsed_ms);
+      r == nullptr
+          ? to_record(c, chunking, chunks,
+                      {outcome::timeout, {}, "the page posted no result for this case before the timeout", {}}, 0)
+          : to_record(c, chunking, chunks, r->judgement.result, r->elapsed_ms);
   record.status = gate_status_of(record, false);
   return record;
 }

@@ -48,7 +48,7 @@ namespace sse::runner {
 
 struct page_server_options {
   std::string host = "127.0.0.1";
-  int port = 0;  ///< 0: pick a free port.
+  int port = 0;                    ///< 0: pick a free port.
   std::filesystem::path page_dir;  ///< wasm/page
   std::filesystem::path wasm_dir;  ///< the WASM package (may not exist: the page then runs without it)
   unsigned chunk_delay_ms = 10;    ///< Pause between two chunks of a stream (so each arrives on its own).
@@ -91,10 +91,10 @@ struct browser_case_record {
 /// A run of the page: the results it posted.
 struct browser_run {
   std::string run_id;
-  std::string engine;      ///< As reported by the page.
+  std::string engine;  ///< As reported by the page.
   std::string user_agent;
   bool done = false;
-  double page_elapsed_ms = 0;  ///< The page's own measure of the whole run.
+  double page_elapsed_ms = 0;                          ///< The page's own measure of the whole run.
   std::map<std::string, browser_case_record> results;  ///< By case id.
 };
 

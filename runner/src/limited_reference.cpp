@@ -39,8 +39,9 @@ private:
       throw std::runtime_error("the reference parser stopped: a line is longer than --parser-max-line-bytes " +
                                std::to_string(limits_.max_line_bytes));
     if (error == parse_error::event_too_large)
-      throw std::runtime_error("the reference parser stopped: an event's data is larger than --parser-max-event-bytes " +
-                               std::to_string(limits_.max_event_bytes));
+      throw std::runtime_error(
+          "the reference parser stopped: an event's data is larger than --parser-max-event-bytes " +
+          std::to_string(limits_.max_event_bytes));
   }
 
   parser_limits limits_;

@@ -40,7 +40,8 @@ std::string_view cell_legend() {
          "implementation cannot report.";
 }
 
-std::string area_table(const std::vector<matrix_column>& columns, const std::vector<const conformance::test_case*>& cases) {
+std::string area_table(const std::vector<matrix_column>& columns,
+                       const std::vector<const conformance::test_case*>& cases) {
   std::map<std::string, std::size_t> areas;
   for (const auto* c : cases) ++areas[c->area];
   std::ostringstream md;

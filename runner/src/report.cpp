@@ -151,7 +151,8 @@ void write_summary(std::ostream& out, const run_report& report, std::size_t max_
           << s.entry.to_string() << "': " << s.reason << " (remove it)";
     if (!g.stale.empty()) out << '\n';
     if (!g.not_run.empty())
-      out << "\n" << g.not_run.size() << " baseline entr" << (g.not_run.size() == 1 ? "y" : "ies")
+      out << "\n"
+          << g.not_run.size() << " baseline entr" << (g.not_run.size() == 1 ? "y" : "ies")
           << " not judged (case or chunking not run in this selection)\n";
   }
   out << "\nGate " << (g.passed ? "PASSED" : "FAILED") << ": " << g.new_failures << " new failure run"
@@ -278,10 +279,13 @@ std::string to_junit(const run_report& report) {
         names.push_back(r->chunking + " " + std::string(to_string(r->outcome)));
         if (r->outcome != outcome::skip || text.empty()) text += headline(*r) + "\n" + explain(*r) + "\n";
       }
-      const std::string message = std::string(to_string(c->outcome)) + " under " + std::to_string(names.size()) +
-                                  " of " + std::to_string(c->records.size()) + " chunkings: " +
-                                  join(std::vector<std::string>(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(names.size(), 8))), ", ") +
-                                  (names.size() > 8 ? ", ..." : "");
+      const std::string message =
+          std::string(to_string(c->outcome)) + " under " + std::to_string(names.size()) + " of " +
+          std::to_string(c->records.size()) + " chunkings: " +
+          join(std::vector<std::string>(
+                   names.begin(), names.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(names.size(), 8))),
+               ", ") +
+          (names.size() > 8 ? ", ..." : "");
       suite << ">\n";
       if (c->status == gate_status::skipped || c->status == gate_status::implementation_defined ||
           c->status == gate_status::known_failure) {

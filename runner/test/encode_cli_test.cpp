@@ -90,18 +90,23 @@ TEST_F(Encode, BrokenEncoderGetsAVerdictPerCaseAndTheRunGoesOn) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   auto rec = records(json::parse(read(path("r.json"))));
-  const std::map<std::string, std::string> want = {
-      {"encoder-runner/plain", "PASS"},          {"encoder-runner/crash", "CRASH"},
-      {"encoder-runner/after-crash", "PASS"},    {"encoder-runner/hang", "TIMEOUT"},
-      {"encoder-runner/garbage", "PROTOCOL-ERROR"}, {"encoder-runner/bad-base64", "PROTOCOL-ERROR"},
-      {"encoder-runner/exit", "CRASH"},          {"encoder-runner/typed", "PASS"},
-      {"encoder-runner/comment", "PASS"},        {"encoder-runner/id-injection", "PASS"}};
+  const std::map<std::string, std::string> want = {{"encoder-runner/plain", "PASS"},
+                                                   {"encoder-runner/crash", "CRASH"},
+                                                   {"encoder-runner/after-crash", "PASS"},
+                                                   {"encoder-runner/hang", "TIMEOUT"},
+                                                   {"encoder-runner/garbage", "PROTOCOL-ERROR"},
+                                                   {"encoder-runner/bad-base64", "PROTOCOL-ERROR"},
+                                                   {"encoder-runner/exit", "CRASH"},
+                                                   {"encoder-runner/typed", "PASS"},
+                                                   {"encoder-runner/comment", "PASS"},
+                                                   {"encoder-runner/id-injection", "PASS"}};
   for (const auto& [id, verdict] : want) EXPECT_EQ(rec[id].value("verdict", ""), verdict) << id << ": " << rec[id];
   EXPECT_NE(rec["encoder-runner/crash"].value("detail", "").find("SIGABRT"), std::string::npos);
   EXPECT_NE(rec["encoder-runner/crash"].value("stderr", "").find("crashing on purpose"), std::string::npos);
   EXPECT_NE(rec["encoder-runner/exit"].value("detail", "").find("status 7"), std::string::npos);
   EXPECT_NE(rec["encoder-runner/hang"].value("detail", "").find("500 ms"), std::string::npos);
-  EXPECT_NE(rec["encoder-runner/garbage"].value("offending_line", "").find("this is not the protocol"), std::string::npos);
+  EXPECT_NE(rec["encoder-runner/garbage"].value("offending_line", "").find("this is not the protocol"),
+            std::string::npos);
   EXPECT_NE(rec["encoder-runner/bad-base64"].value("detail", "").find("not base64"), std::string::npos);
 }
 
@@ -127,8 +132,8 @@ TEST_F(Encode, InjectingEncoderFailsNamingTheInjectionAndABaselineAcceptsIt) {
 }
 
 TEST_F(Encode, MembersTheApiCannotTakeSkip) {
-  const auto r = run("encode " + encoder("--no-comments") + " " + test_cases + " --filter encoder-runner/comment --json " +
-                     quote(path("r.json")));
+  const auto r = run("encode " + encoder("--no-comments") + " " + test_cases +
+                     " --filter encoder-runner/comment --json " + quote(path("r.json")));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   auto rec = records(json::parse(read(path("r.json"))));
   EXPECT_EQ(rec["encoder-runner/comment"].value("verdict", ""), "SKIP");
@@ -139,7 +144,8 @@ TEST_F(Encode, AParsingAdapterOrABadCorpusIsBadUsage) {
   const auto r = run("encode " + encoder("--start parser") + " " + test_cases);
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("\"encode\""), std::string::npos) << r.output;
-  std::ofstream(path("bad.json")) << R"({"format_version":1,"area":"encoder-x","title":"t","cases":[{"id":"encoder-x/a"}]})";
+  std::ofstream(path("bad.json"))
+      << R"({"format_version":1,"area":"encoder-x","title":"t","cases":[{"id":"encoder-x/a"}]})";
   const auto bad = run("encode --corpus " + quote(path("bad.json")));
   EXPECT_EQ(bad.exit_code, 2) << bad.output;
   EXPECT_NE(bad.output.find("bad.json: case 'encoder-x/a': key 'description'"), std::string::npos) << bad.output;

@@ -113,9 +113,10 @@ protected:
     return "--impl " + quote("sh " + quote(path(name)));
   }
   /// A one-case corpus with `input` and its expected log (a single `end` unless given).
-  std::string one_case_corpus(const std::string& input, const std::string& expected = R"([{"kind":"end","last_event_id":""}])") {
+  std::string one_case_corpus(const std::string& input,
+                              const std::string& expected = R"([{"kind":"end","last_event_id":""}])") {
     write(path("corpus.json"), R"({"format_version":1,"area":"hostile","title":"t","cases":[{"id":"hostile/one",)"
-                                   R"("description":"d","rules":["R1"],"class":"spec","input":)" +
+                               R"("description":"d","rules":["R1"],"class":"spec","input":)" +
                                    json(input).dump() + R"(,"expected":)" + expected + "}]}");
     return "--corpus " + quote(path("corpus.json"));
   }
@@ -124,16 +125,19 @@ protected:
 
 const std::string runner_corpus = std::string("--corpus ") + quote(SSE_RUNNER_TEST_CORPUS);
 
-std::string test_adapter(const std::string& flags) { return "--impl " + quote(quote(SSE_TEST_ADAPTER_EXE) + " " + flags); }
+std::string test_adapter(const std::string& flags) {
+  return "--impl " + quote(quote(SSE_TEST_ADAPTER_EXE) + " " + flags);
+}
 
 // ---- item 2: an adapter answer nested 100,000 deep ------------------------------------------------
 
 TEST_F(Hostile, Item02DeeplyNestedAdapterAnswerIsAProtocolError) {
-  write(path("deep.json"), R"({"type":"observed","observations":)" + std::string(100000, '[') +
-                               std::string(100000, ']') + "}\n");
-  const auto impl = script_adapter("deep.sh", "read l; echo '{\"type\":\"ready\"}'; read l; cat " + quote(path("deep.json")) +
-                                                  "; sleep 5");
-  const auto r = runner("run " + impl + " " + one_case_corpus("data: x\n\n") + " --chunkings whole --json " + quote(path("r.json")));
+  write(path("deep.json"),
+        R"({"type":"observed","observations":)" + std::string(100000, '[') + std::string(100000, ']') + "}\n");
+  const auto impl = script_adapter(
+      "deep.sh", "read l; echo '{\"type\":\"ready\"}'; read l; cat " + quote(path("deep.json")) + "; sleep 5");
+  const auto r = runner("run " + impl + " " + one_case_corpus("data: x\n\n") + " --chunkings whole --json " +
+                        quote(path("r.json")));
   ASSERT_EQ(r.exit_code, 1) << r.output;  // was: SIGSEGV (rc 139)
   const auto report = json::parse(read(path("r.json")));
   EXPECT_EQ(report["results"][0]["verdict"], "PROTOCOL-ERROR");
@@ -208,18 +212,18 @@ TEST_F(Hostile, Item05TwentyThousandDuplicateKeysGiveFiftyLinesAndACount) {
 
 TEST_F(Hostile, Item06ClosedStdoutIsACrashAtOnce) {
   const auto impl = script_adapter("close.sh", "read l; echo '{\"type\":\"ready\"}'; exec 1>&-; sleep 30");
-  const auto r = runner("run " + impl + " " + one_case_corpus("data: x\n\n") + " --chunkings whole --timeout 8000 --json " +
-                        quote(path("r.json")));
+  const auto r = runner("run " + impl + " " + one_case_corpus("data: x\n\n") +
+                        " --chunkings whole --timeout 8000 --json " + quote(path("r.json")));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_LT(r.seconds, 4.0) << "was: TIMEOUT after the whole --timeout";
   EXPECT_EQ(json::parse(read(path("r.json")))["results"][0]["verdict"], "CRASH");
 }
 
 TEST_F(Hostile, Item06ExitWhileAGrandchildHoldsThePipeIsACrashAndTheGrandchildIsEnded) {
-  const auto impl = script_adapter(
-      "orphan.sh", "read l; echo '{\"type\":\"ready\"}'; setsid sleep 60 & echo $! > " + quote(path("pid")) + "; exit 0");
-  const auto r = runner("run " + impl + " " + one_case_corpus("data: x\n\n") + " --chunkings whole --timeout 8000 --json " +
-                        quote(path("r.json")));
+  const auto impl = script_adapter("orphan.sh", "read l; echo '{\"type\":\"ready\"}'; setsid sleep 60 & echo $! > " +
+                                                    quote(path("pid")) + "; exit 0");
+  const auto r = runner("run " + impl + " " + one_case_corpus("data: x\n\n") +
+                        " --chunkings whole --timeout 8000 --json " + quote(path("r.json")));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_LT(r.seconds, 4.0) << "was: TIMEOUT after the whole --timeout";
   EXPECT_EQ(json::parse(read(path("r.json")))["results"][0]["verdict"], "CRASH");
@@ -232,9 +236,9 @@ TEST_F(Hostile, Item06ExitWhileAGrandchildHoldsThePipeIsACrashAndTheGrandchildIs
 // ---- item 7: one line too many after the end answer ----------------------------------------------
 
 TEST_F(Hostile, Item07ExtraLineAfterEndFailsTheGuiltyCase) {
-  const auto r = runner("run " + test_adapter("--extra-line-after-end") + " " + runner_corpus +
-                        " --filter runner/plain --filter runner/no-event --chunkings whole -j1 --json " +
-                        quote(path("r.json")));
+  const auto r =
+      runner("run " + test_adapter("--extra-line-after-end") + " " + runner_corpus +
+             " --filter runner/plain --filter runner/no-event --chunkings whole -j1 --json " + quote(path("r.json")));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   const auto report = json::parse(read(path("r.json")));
   ASSERT_EQ(report["results"].size(), 2u);
@@ -243,7 +247,8 @@ TEST_F(Hostile, Item07ExtraLineAfterEndFailsTheGuiltyCase) {
     EXPECT_NE(rec["detail"].get<std::string>().find("after the answer to 'end'"), std::string::npos) << rec.dump();
   }
   // The last (only) case: was rc 0.
-  EXPECT_EQ(runner("run " + test_adapter("--extra-line-after-end") + " " + runner_corpus + " --filter runner/plain --chunkings whole")
+  EXPECT_EQ(runner("run " + test_adapter("--extra-line-after-end") + " " + runner_corpus +
+                   " --filter runner/plain --chunkings whole")
                 .exit_code,
             1);
 }
@@ -268,7 +273,8 @@ TEST(HostileChild, Item08LineLimitInOneRead) {
 /// for them, applies `end_runner` and checks that both are gone.
 void expect_children_end_with_runner(const fs::path& dir, int signal_to_send) {
   const std::string pids = (dir / "pids").string();
-  const std::string adapter = "sleep 300 & echo $! >> " + quote(pids) + "; echo $$ >> " + quote(pids) + "; exec sleep 300";
+  const std::string adapter =
+      "sleep 300 & echo $! >> " + quote(pids) + "; echo $$ >> " + quote(pids) + "; exec sleep 300";
   const pid_t runner_pid = ::fork();
   ASSERT_GE(runner_pid, 0);
   if (runner_pid == 0) {
@@ -292,8 +298,8 @@ void expect_children_end_with_runner(const fs::path& dir, int signal_to_send) {
   ::waitpid(runner_pid, &status, 0);
   EXPECT_TRUE(WIFSIGNALED(status)) << "status " << status;
   for (const pid_t child : children) {
-    EXPECT_TRUE(gone_within(child, 3000ms)) << "adapter process " << child << " outlived the runner (signal "
-                                            << signal_to_send << ")";
+    EXPECT_TRUE(gone_within(child, 3000ms))
+        << "adapter process " << child << " outlived the runner (signal " << signal_to_send << ")";
     if (alive(child)) ::kill(child, SIGKILL);
   }
 }

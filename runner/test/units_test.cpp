@@ -31,8 +31,8 @@ TEST(TextUtil, Base64MatchesRfc4648) {
 TEST(TextUtil, XmlEscapeKeepsFilesParseable) {
   EXPECT_EQ(xml_escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&apos;");
   EXPECT_EQ(xml_escape(std::string("\x01x\x00", 3)), "\\x01x\\x00");
-  EXPECT_EQ(xml_escape("\xFF"), "\\xFF");      // invalid UTF-8
-  EXPECT_EQ(xml_escape("é\t\n"), "é\t\n");     // valid UTF-8 and allowed controls kept
+  EXPECT_EQ(xml_escape("\xFF"), "\\xFF");        // invalid UTF-8
+  EXPECT_EQ(xml_escape("é\t\n"), "é\t\n");       // valid UTF-8 and allowed controls kept
   EXPECT_EQ(printable_utf8("a\xC3"), "a\\xC3");  // truncated sequence
 }
 
@@ -150,8 +150,8 @@ TEST(Gate, WriteBaselineListsWholeCasesOrChunkings) {
   const auto a = make_case("t/a");
   const auto b = make_case("t/b");
   const auto i = make_case("t/i", conf::case_class::implementation_defined);
-  std::vector<run_record> records{record(a, "whole", outcome::fail),    record(a, "bytewise", outcome::timeout),
-                                  record(b, "whole", outcome::pass),    record(b, "bytewise", outcome::fail),
+  std::vector<run_record> records{record(a, "whole", outcome::fail), record(a, "bytewise", outcome::timeout),
+                                  record(b, "whole", outcome::pass), record(b, "bytewise", outcome::fail),
                                   record(i, "whole", outcome::fail)};
   const std::string text = format_baseline(records, implementation_info{"impl", "1", "", {}});
   std::string error;

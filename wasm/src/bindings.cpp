@@ -115,7 +115,9 @@ bool is_message(std::string_view type) noexcept {
   return a == 0x7373656DU && b == 0x65676173U;  // "mess", "sage" (little-endian)
 }
 
-std::uint32_t address(const void* p) noexcept { return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(p)); }
+std::uint32_t address(const void* p) noexcept {
+  return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(p));
+}
 
 /// The part of a parser's state that JS reads directly (HEAPU32[header >> 2 + i]).
 struct parser_header {

@@ -72,9 +72,9 @@ struct http_request {
 
 /// How a fetch ended without a usable response.
 enum class network_error_kind : std::uint8_t {
-  aborted,  ///< An aborted network error (the fetch was aborted, e.g. window.stop()): fail (15.1).
-  ordinary, ///< DNS or TCP failure, a reset, a bad redirect: reestablish the connection (15.2).
-  futile,   ///< A network error the user agent knows retrying is futile: fail (15.2; gap G2).
+  aborted,   ///< An aborted network error (the fetch was aborted, e.g. window.stop()): fail (15.1).
+  ordinary,  ///< DNS or TCP failure, a reset, a bad redirect: reestablish the connection (15.2).
+  futile,    ///< A network error the user agent knows retrying is futile: fail (15.2; gap G2).
 };
 
 enum class connection_output_kind : std::uint8_t {
@@ -194,8 +194,8 @@ private:
   detail::url_record document_url_;
   std::vector<detail::url_record> url_list_;  // the request's URL list; back() is its current URL
   unsigned redirect_count_ = 0;
-  bool cors_tainting_ = false;  // the request's response tainting is "cors" (else "basic")
-  header_list request_headers_; // Accept and Last-Event-ID: what EventSource sets on the request
+  bool cors_tainting_ = false;   // the request's response tainting is "cors" (else "basic")
+  header_list request_headers_;  // Accept and Last-Event-ID: what EventSource sets on the request
 
   // The fetch in progress and the reestablish steps in progress.
   fetch_phase phase_ = fetch_phase::idle;

@@ -40,9 +40,9 @@ namespace sse {
 
 /// One event to write. Strings are UTF-8.
 struct outgoing_event {
-  std::optional<std::string> type;  ///< The `event` field; nullopt or "" writes none (read back as "message").
-  std::optional<std::string> data;  ///< The `data` field; nullopt writes none, so no event is dispatched.
-  std::optional<std::string> id;    ///< The `id` field; nullopt writes none. "" resets the last event ID.
+  std::optional<std::string> type;     ///< The `event` field; nullopt or "" writes none (read back as "message").
+  std::optional<std::string> data;     ///< The `data` field; nullopt writes none, so no event is dispatched.
+  std::optional<std::string> id;       ///< The `id` field; nullopt writes none. "" resets the last event ID.
   std::optional<std::uint64_t> retry;  ///< The `retry` field, in milliseconds.
   std::vector<std::string> comments;   ///< Comment lines, written before the fields.
 };

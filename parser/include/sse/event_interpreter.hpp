@@ -56,17 +56,17 @@ private:
   std::string data_buffer_;
   std::string type_buffer_;
   std::string id_buffer_;
-  bool id_buffer_changed_ = false;  // assigned since the last commit (keeps commits O(id length))
-  std::string last_event_id_;       // the "last event ID string"
+  bool id_buffer_changed_ = false;       // assigned since the last commit (keeps commits O(id length))
+  std::string last_event_id_;            // the "last event ID string"
   std::int64_t reconnection_time_ = -1;  // -1: never set by this parser
   parse_error error_ = parse_error::none;
 
   // The current line.
   line_kind kind_ = line_kind::name;
-  std::size_t line_bytes_ = 0;     // bytes of the line so far
-  std::string name_;               // the field name while no ':' has been seen (at most 5 bytes)
-  bool value_started_ = false;     // the first value byte has been seen (the one-space rule is done)
-  std::string value_;              // `event`, `id` or comment value being read
+  std::size_t line_bytes_ = 0;  // bytes of the line so far
+  std::string name_;            // the field name while no ':' has been seen (at most 5 bytes)
+  bool value_started_ = false;  // the first value byte has been seen (the one-space rule is done)
+  std::string value_;           // `event`, `id` or comment value being read
   bool id_has_nul_ = false;
   std::uint64_t retry_value_ = 0;
   std::size_t retry_digits_ = 0;

@@ -32,7 +32,8 @@ public:
     }
     while (p != end) {
       const unsigned char* eol = detail::find_line_end(p, end);
-      if (eol != p) sink.on_fragment(std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(eol - p)));
+      if (eol != p)
+        sink.on_fragment(std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(eol - p)));
       if (eol == end) return;
       sink.on_line_end();
       p = eol + 1;

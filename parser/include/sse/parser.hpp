@@ -1,7 +1,8 @@
 // sse/parser.hpp: the strict reference parser for WHATWG event streams (text/event-stream).
 //
-// Umbrella header (the writing side, sse::encode, is in sse/encoder.hpp). Implements HTML Living Standard §9.2.5 "Parsing an event stream" and §9.2.6
-// "Interpreting an event stream": https://html.spec.whatwg.org/multipage/server-sent-events.html
+// Umbrella header (the writing side, sse::encode, is in sse/encoder.hpp). Implements HTML Living Standard §9.2.5
+// "Parsing an event stream" and §9.2.6 "Interpreting an event stream":
+// https://html.spec.whatwg.org/multipage/server-sent-events.html
 //
 // @example
 //   #include <sse/parser.hpp>

@@ -88,8 +88,7 @@ void utf8_decoder::decode(const unsigned char* p, std::size_t n, Sink&& sink) {
 }
 
 template <class Sink>
-const unsigned char* utf8_decoder::continue_pending(const unsigned char* p, const unsigned char* end,
-                                                    Sink& sink) {
+const unsigned char* utf8_decoder::continue_pending(const unsigned char* p, const unsigned char* end, Sink& sink) {
   unsigned char buf[4];
   std::size_t len = pending_len_;
   for (std::size_t i = 0; i < len; ++i) buf[i] = pending_[i];

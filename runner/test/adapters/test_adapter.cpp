@@ -61,9 +61,7 @@ std::string base64_decode(const std::string& in) {
   for (;;) ::pause();
 }
 
-void say(const std::string& line) {
-  std::cout << line << '\n' << std::flush;
-}
+void say(const std::string& line) { std::cout << line << '\n' << std::flush; }
 
 }  // namespace
 
@@ -76,12 +74,18 @@ int main(int argc, char** argv) {
   int delay_ms = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--faults") faults = true;
-    else if (arg == "--wrong") wrong = true;
-    else if (arg == "--extra-line-after-end") extra_line_after_end = true;
-    else if (arg == "--caps" && i + 1 < argc) caps_list = argv[++i];
-    else if (arg == "--start" && i + 1 < argc) start_mode = argv[++i];
-    else if (arg == "--delay" && i + 1 < argc) delay_ms = std::atoi(argv[++i]);
+    if (arg == "--faults")
+      faults = true;
+    else if (arg == "--wrong")
+      wrong = true;
+    else if (arg == "--extra-line-after-end")
+      extra_line_after_end = true;
+    else if (arg == "--caps" && i + 1 < argc)
+      caps_list = argv[++i];
+    else if (arg == "--start" && i + 1 < argc)
+      start_mode = argv[++i];
+    else if (arg == "--delay" && i + 1 < argc)
+      delay_ms = std::atoi(argv[++i]);
   }
   if (start_mode == "die") {
     std::cerr << "test adapter: failing at start on purpose\n";
@@ -92,8 +96,11 @@ int main(int argc, char** argv) {
   json caps = json::object();
   for (const char* name : {"events", "last_event_id_commits", "retry", "comments", "end"})
     caps[name] = ("," + caps_list + ",").find(std::string(",") + name + ",") != std::string::npos;
-  json hello = {{"type", "hello"}, {"protocol", start_mode == "bad-hello" ? 99 : 1}, {"name", "test-adapter"},
-                {"version", "1.0"}, {"capabilities", caps}};
+  json hello = {{"type", "hello"},
+                {"protocol", start_mode == "bad-hello" ? 99 : 1},
+                {"name", "test-adapter"},
+                {"version", "1.0"},
+                {"capabilities", caps}};
   say(hello.dump());
 
   auto impl = sse::conformance::make_reference_implementation();
@@ -141,7 +148,8 @@ int main(int argc, char** argv) {
         // One more line than the protocol allows, in the same write as the answer (so it is there
         // when the runner has read the answer).
         std::cout << R"({"type":"observed","observations":)" << sse::conformance::log_to_json(impl->finish()) << "}\n"
-                  << R"({"type":"ready"})" << '\n' << std::flush;
+                  << R"({"type":"ready"})" << '\n'
+                  << std::flush;
         continue;
       }
       reply(impl->finish());

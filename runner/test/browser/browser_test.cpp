@@ -79,9 +79,9 @@ TEST(BrowserJudge, EventsAndEndAreCompared) {
   const auto chromium = profile_for(browser_engine::chromium);
   auto v = judge_browser_case(c, seen_with({observation::event("message", "a\nb", "")}, true, "", 3), chromium);
   EXPECT_EQ(v.result.outcome, conf::outcome::pass) << v.result.diff;
-  v = judge_browser_case(c, seen_with({observation::event("message", "a", ""), observation::event("message", "b", "")},
-                                      true, "", 3),
-                         chromium);
+  v = judge_browser_case(
+      c, seen_with({observation::event("message", "a", ""), observation::event("message", "b", "")}, true, "", 3),
+      chromium);
   EXPECT_EQ(v.result.outcome, conf::outcome::fail);
   EXPECT_NE(v.result.diff.find("- event type=\"message\" data=\"a\\nb\""), std::string::npos) << v.result.diff;
 }
@@ -203,14 +203,15 @@ TEST_F(PageServer, ServesPrimingThenExactBytesThen204) {
   EXPECT_EQ(reconnect->status, 204);
 
   // The page's events plus the recorded reconnection make the observed log.
-  const nlohmann::json result = {{"run", "t"},
-                                 {"case", "browser-test/two-chunks"},
-                                 {"engine", "chromium"},
-                                 {"events", {{{"kind", "event"}, {"type", "message"}, {"data", "a\nb"}, {"last_event_id", ""}}}}};
+  const nlohmann::json result = {
+      {"run", "t"},
+      {"case", "browser-test/two-chunks"},
+      {"engine", "chromium"},
+      {"events", {{{"kind", "event"}, {"type", "message"}, {"data", "a\nb"}, {"last_event_id", ""}}}}};
   auto posted = client_->Post("/api/result", result.dump(), "application/json");
   ASSERT_TRUE(posted);
   const auto verdict = nlohmann::json::parse(posted->body);
-  EXPECT_EQ(verdict["outcome"], "FAIL");  // the header said "xyz", the case ends with ""
+  EXPECT_EQ(verdict["outcome"], "FAIL");        // the header said "xyz", the case ends with ""
   EXPECT_EQ(verdict["status"], "new-failure");  // the server says how it counts: the page derives nothing
   EXPECT_EQ(verdict["late"], false);
   EXPECT_NE(verdict["diff"].get<std::string>().find("+ end last_event_id=\"xyz\""), std::string::npos);
@@ -224,10 +225,11 @@ TEST_F(PageServer, PassingRunIsReportedToTheWaiter) {
   EXPECT_NE(priming->body.find("id: 5\n"), std::string::npos);
   ASSERT_TRUE(client_->Get(url, {{"Last-Event-ID", "5"}}));
   ASSERT_TRUE(client_->Get(url, {{"Last-Event-ID", "5"}}));
-  const nlohmann::json result = {{"run", "r2"},
-                                 {"case", "browser-test/initial-id"},
-                                 {"engine", "firefox"},
-                                 {"events", {{{"kind", "event"}, {"type", "message"}, {"data", "x"}, {"last_event_id", "5"}}}}};
+  const nlohmann::json result = {
+      {"run", "r2"},
+      {"case", "browser-test/initial-id"},
+      {"engine", "firefox"},
+      {"events", {{{"kind", "event"}, {"type", "message"}, {"data", "x"}, {"last_event_id", "5"}}}}};
   auto posted = client_->Post("/api/result", result.dump(), "application/json");
   ASSERT_TRUE(posted);
   EXPECT_EQ(nlohmann::json::parse(posted->body)["outcome"], "PASS") << posted->body;
@@ -250,7 +252,8 @@ TEST_F(PageServer, CaseListAndPlayground) {
   EXPECT_EQ(j["cases"][0]["hex"], "646174613a20610d0a646174613a20620d0a0d0a");
   EXPECT_EQ(j["cases"][0]["splits"], nlohmann::json::array({8}));
 
-  auto play = client_->Post("/api/playground?initial_last_event_id=q", std::string("data: z\n\n"), "application/octet-stream");
+  auto play =
+      client_->Post("/api/playground?initial_last_event_id=q", std::string("data: z\n\n"), "application/octet-stream");
   ASSERT_TRUE(play);
   const auto p = nlohmann::json::parse(play->body);
   ASSERT_TRUE(p.contains("token"));

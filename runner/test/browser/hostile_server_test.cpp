@@ -79,9 +79,10 @@ TEST_F(HostileServer, Item01DeeplyNestedEventsAreA400AndTheServerLives) {
 
 TEST_F(HostileServer, Item11WrongTypesAreA400WithoutInternals) {
   start();
-  for (const char* body : {R"({"run":5})", R"({"run":"r","case":["h/one"]})", R"({"run":"r","case":"h/one","attempt":"2"})",
-                           R"({"run":"r","case":"h/one","timed_out":"yes"})", R"({"run":"r","case":"h/one","elapsed_ms":{}})",
-                           R"([1,2])", "not json"}) {
+  for (const char* body :
+       {R"({"run":5})", R"({"run":"r","case":["h/one"]})", R"({"run":"r","case":"h/one","attempt":"2"})",
+        R"({"run":"r","case":"h/one","timed_out":"yes"})", R"({"run":"r","case":"h/one","elapsed_ms":{}})", R"([1,2])",
+        "not json"}) {
     const auto res = post("/api/result", body);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 400) << body;  // was: 500

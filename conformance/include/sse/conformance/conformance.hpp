@@ -229,9 +229,7 @@ struct chunking_options {
 struct owned_chunk {
   std::unique_ptr<unsigned char[]> bytes;
   std::size_t size = 0;
-  [[nodiscard]] std::string_view view() const noexcept {
-    return {reinterpret_cast<const char*>(bytes.get()), size};
-  }
+  [[nodiscard]] std::string_view view() const noexcept { return {reinterpret_cast<const char*>(bytes.get()), size}; }
 };
 [[nodiscard]] std::vector<owned_chunk> cut(std::string_view bytes, const chunking& ch);
 

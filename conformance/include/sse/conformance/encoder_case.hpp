@@ -23,7 +23,7 @@ namespace sse::conformance {
 /// A string member of an encoder case's event: a JSON string, or {"utf16": [code units]} for a
 /// JavaScript string that may hold lone surrogates.
 struct encoder_text {
-  std::string utf8;                    ///< What a writer sends: UTF-8, a lone surrogate as U+FFFD.
+  std::string utf8;                     ///< What a writer sends: UTF-8, a lone surrogate as U+FFFD.
   std::optional<std::u16string> utf16;  ///< Set when the case gave the UTF-16 form.
 };
 
@@ -92,11 +92,11 @@ struct reference_input {
 /// What kind of writer bug a failure shows (for reports and the encoders table).
 enum class encoder_problem : std::uint8_t {
   none,
-  malformed,               ///< Not a well-formed event stream by the §9.2.5 grammar (or not UTF-8).
-  injection,               ///< More than the event: another event block, a field not asked for, a field twice.
-  data_loss,               ///< The reader reads back something other than the event.
-  wrote_unrepresentable,   ///< Wrote an event that cannot be represented instead of refusing it.
-  refused_representable,   ///< Refused an event that can be written.
+  malformed,              ///< Not a well-formed event stream by the §9.2.5 grammar (or not UTF-8).
+  injection,              ///< More than the event: another event block, a field not asked for, a field twice.
+  data_loss,              ///< The reader reads back something other than the event.
+  wrote_unrepresentable,  ///< Wrote an event that cannot be represented instead of refusing it.
+  refused_representable,  ///< Refused an event that can be written.
 };
 [[nodiscard]] std::string_view to_string(encoder_problem p) noexcept;
 

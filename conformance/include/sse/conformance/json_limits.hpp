@@ -22,7 +22,6 @@ inline constexpr std::size_t max_json_depth = 64;
 /// inside a string). Returns nullopt when the text never nests deeper than `limit`, otherwise a short
 /// message that names the limit and the byte offset where it was passed. Says nothing else about the
 /// text: a syntax error is left to the parser, which then runs within the bound.
-[[nodiscard]] std::optional<std::string> check_json_depth(std::string_view text,
-                                                          std::size_t limit = max_json_depth);
+[[nodiscard]] std::optional<std::string> check_json_depth(std::string_view text, std::size_t limit = max_json_depth);
 
 }  // namespace sse::conformance

@@ -113,9 +113,9 @@ struct scenario {
 };
 
 struct scenario_load_result {
-  std::vector<scenario> scenarios;         ///< The valid scenarios (those with problems are left out).
-  std::vector<std::string> files;          ///< Files that were read, in load order.
-  std::vector<diagnostic> diagnostics;     ///< Every problem found; empty means all files are valid.
+  std::vector<scenario> scenarios;      ///< The valid scenarios (those with problems are left out).
+  std::vector<std::string> files;       ///< Files that were read, in load order.
+  std::vector<diagnostic> diagnostics;  ///< Every problem found; empty means all files are valid.
   [[nodiscard]] bool ok() const noexcept { return diagnostics.empty(); }
 };
 
