@@ -105,7 +105,7 @@ observed_answer parse_observed(const std::string& line, const char* waiting_for)
     answer.notes.push_back("the adapter reported retry ms=" + (ms.is_null() ? std::string("null") : ms.dump()) +
                            ", outside the observation model (an integer from 0 to 9007199254740991); it is compared as "
                            "ms=18446744073709551615");
-    o["ms"] = 0;
+    o["ms"] = std::uint64_t{0};  // unsigned, as a parsed non-negative number is: the log reader checks that
     out_of_model.push_back(i);
   }
   std::string error;

@@ -1,5 +1,6 @@
 // Unit tests of the runner's building blocks: text helpers, baselines, the gate's judgement, and the
 // subprocess layer (timeouts, exit statuses, stderr, process groups).
+#include "adapter_answer.hpp"
 #include "baseline.hpp"
 #include "child_process.hpp"
 #include "gate.hpp"
@@ -249,6 +250,30 @@ TEST(ChildProcess, KeepsOnlyTheStderrTail) {
   ASSERT_EQ(p.read_line(line, clock_type::now() + 5s), io_failure::none);
   p.wait_exit(clock_type::now() + 5s);
   EXPECT_EQ(p.stderr_tail().size(), 4096u);
+}
+
+}  // namespace
+}  // namespace sse::runner
+
+namespace sse::runner {
+namespace {
+
+TEST(AdapterAnswer, RetryOutsideTheModelIsAWrongLogNotAProtocolError) {
+  // A library that neither clamps nor validates reports what it computed: -1, 1e30, Infinity. That
+  // is compared as ms = 2^64-1 (no expected log holds it) and noted, so the case FAILs with a diff.
+  for (const char* ms : {"-1", "1e30", "\"Infinity\"", "9007199254740992", "1.5"}) {
+    const auto answer = parse_observed(std::string(R"({"type":"observed","observations":[{"kind":"retry","ms":)") + ms +
+                                           R"(},{"kind":"event","type":"message","data":"a","last_event_id":""}]})",
+                                       "a test");
+    ASSERT_EQ(answer.log.size(), 2u) << ms;
+    EXPECT_EQ(answer.log[0].ms, std::numeric_limits<std::uint64_t>::max()) << ms;
+    EXPECT_EQ(answer.log[1], observation::event("message", "a", "")) << ms;
+    ASSERT_EQ(answer.notes.size(), 1u) << ms;
+    EXPECT_NE(answer.notes[0].find("outside the observation model"), std::string::npos) << answer.notes[0];
+  }
+  const auto in_model = parse_observed(R"({"type":"observed","observations":[{"kind":"retry","ms":0}]})", "a test");
+  EXPECT_EQ(in_model.log, (observation_log{observation::retry(0)}));
+  EXPECT_TRUE(in_model.notes.empty());
 }
 
 }  // namespace
