@@ -5,6 +5,7 @@
 #include "loader_util.hpp"
 
 #include <sse/conformance/encoder_case.hpp>
+#include <sse/conformance/json_limits.hpp>
 
 #include <algorithm>
 #include <fstream>
@@ -190,6 +191,10 @@ public:
 
   void add_text(std::string_view text, const std::string& file) {
     result_.files.push_back(file);
+    if (auto too_deep = check_json_depth(text)) {  // before any parser recurses into it
+      add(file, "", "", *too_deep);
+      return;
+    }
     const auto structure = detail::check_structure(text);
     std::set<std::size_t> bad_cases;
     bool file_ok = true;

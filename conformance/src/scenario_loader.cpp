@@ -3,6 +3,7 @@
 // and says what was expected. Nothing here throws for bad input.
 #include "json_read.hpp"
 
+#include <sse/conformance/json_limits.hpp>
 #include <sse/conformance/scenario.hpp>
 
 #include <algorithm>
@@ -434,7 +435,13 @@ public:
     stack_.pop_back();
     return true;
   }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+  /// The syntax error, as nlohmann words it (without its "[json.exception...] " prefix).
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) override {
+    syntax_error = ex.what();
+    if (const auto pos = syntax_error.find("] "); pos != std::string::npos) syntax_error = syntax_error.substr(pos + 2);
+    return false;
+  }
+  std::string syntax_error;
 
 private:
   struct frame {
@@ -490,17 +497,17 @@ public:
 
   void add_text(std::string_view text, const std::string& file) {
     result_.files.push_back(file);
-    json root;
-    try {
-      root = json::parse(text);
-    } catch (const json::parse_error& e) {
-      std::string what = e.what();
-      if (const auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
-      add(file, "", "", "invalid JSON: " + what);
+    if (auto too_deep = check_json_depth(text)) {  // before any parser recurses into it
+      add(file, "", "", *too_deep);
       return;
     }
+    // No exceptions: the library is also built without them (the WASM package).
     duplicate_key_finder duplicates;
-    json::sax_parse(text, &duplicates);
+    if (!json::sax_parse(text, &duplicates) || !duplicates.syntax_error.empty()) {
+      add(file, "", "", "invalid JSON: " + duplicates.syntax_error);
+      return;
+    }
+    const json root = json::parse(text, nullptr, /*allow_exceptions=*/false);
     for (const auto& path : duplicates.paths) {
       add(file, "", path,
           "this key appears twice in the same object (JSON parsers keep only one); the file is refused");

@@ -132,6 +132,13 @@ TEST_F(Cli, LintAndListTheBundledCorpus) {
   r = run("lint " + quote(path("connection")));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("INVALID: connection scenarios"), std::string::npos) << r.output;
+  // Scenario and encoder files nested 100,000 deep are refused before any parser recurses into them.
+  write(path("connection/deep.json"), std::string(100000, '['));
+  write(path("encoder/deep.json"), std::string(100000, '['));
+  r = run("lint " + quote(path("connection")) + " " + quote(path("encoder")));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("connection/deep.json: JSON nested deeper than 64 levels"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("encoder/deep.json: JSON nested deeper than 64 levels"), std::string::npos) << r.output;
   r = run("list --json " + test_corpus);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto cases = json::parse(r.output);
