@@ -70,7 +70,7 @@ bool is_rule_id(std::string_view s) { return bundled_rules().rule(s) != nullptr;
 bool is_gap_id(std::string_view s) { return bundled_rules().gap(s) != nullptr; }
 
 /// Reports each key of `object` that is not in `known`.
-void check_keys(const json& object, std::initializer_list<std::string_view> known, const std::string& base,
+void check_keys(const json& object, const std::vector<std::string_view>& known, const std::string& base,
                 std::string_view what, problem_list& problems) {
   for (const auto& [k, v] : object.items()) {
     if (std::find(known.begin(), known.end(), k) == known.end()) {
@@ -79,6 +79,12 @@ void check_keys(const json& object, std::initializer_list<std::string_view> know
       problems.push_back({member_path(base, k), "unknown key in " + std::string(what) + " (known keys: " + list + ")"});
     }
   }
+}
+
+bool expect_object(const json& v, const std::string& key, std::string_view meaning, problem_list& problems) {
+  if (v.is_object()) return true;
+  problems.push_back({key, "expected " + std::string(meaning) + ", found " + describe(v)});
+  return false;
 }
 
 const json* require(const json& object, std::string_view key, const std::string& base, std::string_view meaning,

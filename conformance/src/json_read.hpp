@@ -23,8 +23,11 @@ namespace sse::conformance::detail {
 [[nodiscard]] bool is_gap_id(std::string_view s);
 
 /// Reports each key of `object` that is not in `known`.
-void check_keys(const json& object, std::initializer_list<std::string_view> known, const std::string& base,
+void check_keys(const json& object, const std::vector<std::string_view>& known, const std::string& base,
                 std::string_view what, problem_list& problems);
+/// True when `v` is an object; otherwise a problem at `key` saying it should be `meaning`.
+[[nodiscard]] bool expect_object(const json& v, const std::string& key, std::string_view meaning,
+                                 problem_list& problems);
 /// The value of a required key, or nullptr after reporting it missing (`meaning` says what it holds).
 const json* require(const json& object, std::string_view key, const std::string& base, std::string_view meaning,
                     problem_list& problems);

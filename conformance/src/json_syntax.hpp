@@ -1,6 +1,6 @@
 // json_syntax.hpp (internal): pass 1 of reading a fixture file, on nlohmann's SAX events: syntax
 // errors with the key path where they happen, and duplicate object keys (which a DOM parser silently
-// resolves by keeping one of them). Pass 2, the case reader, is fixture_loader.cpp.
+// resolves by keeping one of them). Pass 2 is corpus_file.cpp and each loader's element reader.
 #pragma once
 
 #include "json_model.hpp"
@@ -14,15 +14,18 @@
 namespace sse::conformance::detail {
 
 struct finding {
-  std::optional<std::size_t> case_index;  // set when inside cases[i]
+  std::optional<std::size_t> case_index;  // set when inside the element list (cases[i], scenarios[i])
   std::string key;                        // key path inside the case, or inside the file
   std::string message;
 };
 
 class structure_checker final : public json::json_sax_t {
 public:
+  /// `list_key`: the top-level key of the element list ("cases", "scenarios").
+  explicit structure_checker(std::string list_key) : list_key_(std::move(list_key)) {}
+
   std::vector<finding> findings;
-  std::map<std::size_t, std::string> case_ids;  // cases[i] -> its id, when seen before a problem
+  std::map<std::size_t, std::string> case_ids;  // element i -> its id, when seen before a problem
   bool syntax_error = false;
 
   bool null() override { return value(); }
@@ -82,10 +85,11 @@ private:
     bool expecting_value;
     std::set<std::string> keys;
   };
+  std::string list_key_;
   std::vector<frame> stack_;
 
   bool in_cases() const {
-    return stack_.size() >= 2 && !stack_[0].is_array && stack_[0].key == "cases" && stack_[1].is_array;
+    return stack_.size() >= 2 && !stack_[0].is_array && stack_[0].key == list_key_ && stack_[1].is_array;
   }
   std::size_t current_case() const { return stack_[1].count - 1; }
 
@@ -127,7 +131,7 @@ private:
         path = index_path(path, index);
       } else {
         if (f.key.empty() || (top && at_next_token && !f.expecting_value)) break;
-        if (depth == 0 && f.key == "cases" && stack_.size() > 1) continue;
+        if (depth == 0 && f.key == list_key_ && stack_.size() > 1) continue;
         path = member_path(path, f.key);
       }
     }

@@ -1,31 +1,18 @@
 // scenario_loader.cpp: reads connection scenario files (fixtures/README.md, "Connection scenarios",
 // is the contract). Every diagnostic names the file, the scenario (id, or #index) and the key path,
 // and says what was expected. Nothing here throws for bad input.
+#include "corpus_file.hpp"
 #include "json_read.hpp"
 
 #include <sse/conformance/json_limits.hpp>
 #include <sse/conformance/scenario.hpp>
 
 #include <algorithm>
-#include <fstream>
-#include <map>
-#include <set>
-#include <sstream>
-#include <system_error>
 
 namespace sse::conformance {
 namespace {
 
-using detail::check_keys;
-using detail::describe;
-using detail::index_path;
-using detail::json;
-using detail::member_path;
-using detail::problem_list;
-using detail::read_byte_string;
-using detail::read_string;
-using detail::read_string_list;
-using detail::require;
+using namespace detail;  // the loader vocabulary (json_read.hpp, corpus_file.hpp)
 
 constexpr std::uint64_t max_delay_ms = 600000;  // ten minutes: anything longer is a typo
 
@@ -69,11 +56,8 @@ std::optional<std::optional<std::string>> read_optional_bytes(const json& v, con
 }
 
 std::optional<scenario_request> read_request(const json& v, const std::string& key, problem_list& problems) {
-  if (!v.is_object()) {
-    problems.push_back(
-        {key, "expected a request object {url, method, accept, cache_control, last_event_id}, found " + describe(v)});
+  if (!detail::expect_object(v, key, "a request object {url, method, accept, cache_control, last_event_id}", problems))
     return std::nullopt;
-  }
   const std::size_t before = problems.size();
   check_keys(v, {"url", "method", "accept", "cache_control", "last_event_id", "origin"}, key, "a request", problems);
   scenario_request r;
@@ -120,11 +104,8 @@ std::optional<scenario_chunk> read_chunk(const json& v, const std::string& key, 
 }
 
 std::optional<scenario_response> read_response(const json& v, const std::string& key, problem_list& problems) {
-  if (!v.is_object()) {
-    problems.push_back(
-        {key, "expected a response object {status, headers, body, end} or {network_error}, found " + describe(v)});
+  if (!detail::expect_object(v, key, "a response object {status, headers, body, end} or {network_error}", problems))
     return std::nullopt;
-  }
   const std::size_t before = problems.size();
   scenario_response r;
   r.delay_ms = read_delay(v, "delay_ms", key, problems);
@@ -248,75 +229,19 @@ void check_log(const scenario_log& log, std::size_t exchanges, problem_list& pro
   }
 }
 
-std::optional<scenario> read_scenario(const json& v, std::size_t index, const std::string& file,
-                                      const std::string& area, std::string& label, problem_list& problems) {
-  label = "#" + std::to_string(index);
-  if (!v.is_object()) {
-    problems.push_back({"", "expected a scenario object, found " + describe(v)});
-    return std::nullopt;
-  }
-  const std::size_t before = problems.size();
+/// Completes a scenario from its common keys: the client, its actions, the exchanges, the log.
+scenario read_scenario(const json& v, test_case common, problem_list& problems) {
   scenario s;
-  s.file = file;
-  s.area = area;
-  check_keys(v,
-             {"id", "description", "rules", "class", "gap", "guards", "evidence", "tags", "client", "actions",
-              "exchanges", "expected"},
-             "", "a scenario", problems);
-  if (const json* id = require(v, "id", "", "a unique id like \"status/204-fails\"", problems)) {
-    if (auto str = read_string(*id, "id", problems)) {
-      const auto slash = str->find('/');
-      const std::string_view name =
-          slash == std::string::npos ? std::string_view() : std::string_view(*str).substr(slash + 1);
-      const bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-        return detail::is_lower_word_char(c) || c == '-';
-      });
-      if (slash == std::string::npos || !name_ok || str->substr(0, slash) != area) {
-        problems.push_back({"id", "expected \"" + area +
-                                      "/<name>\" (the file's area, then lower-case ASCII letters, "
-                                      "digits and '-'), found " +
-                                      describe(*id)});
-      } else {
-        label = *str;
-        s.id = *str;
-      }
-    }
-  }
-  if (const json* d = require(v, "description", "", "what the scenario shows, in a sentence or two", problems)) {
-    if (auto str = read_string(*d, "description", problems, true)) s.description = *str;
-  }
-  if (const json* r = require(v, "rules", "", "the rule ids R1..R72 the scenario exercises", problems)) {
-    s.rules = read_string_list(*r, "rules", true, "rule ids R1..R72", detail::is_rule_id, problems);
-  }
-  if (const json* k = require(v, "class", "", "\"spec\" or \"implementation-defined\"", problems)) {
-    if (auto i = read_enum(*k, "class", {"spec", "implementation-defined"}, problems))
-      s.klass = static_cast<case_class>(*i);
-  }
-  if (const auto gap = v.find("gap"); gap != v.end()) {
-    if (auto str = read_string(*gap, "gap", problems)) {
-      if (!detail::is_gap_id(*str)) {
-        problems.push_back({"gap", "expected a gap id G1..G9 or P<n>, found " + describe(*gap)});
-      } else if (s.klass == case_class::spec) {
-        problems.push_back(
-            {"gap", "a spec scenario has no gap; remove \"gap\" or make the class \"implementation-defined\""});
-      } else {
-        s.gap = *str;
-      }
-    }
-  } else if (s.klass == case_class::implementation_defined) {
-    problems.push_back({"gap", "missing key: an implementation-defined scenario names the gap its log depends on"});
-  }
-  if (const auto g = v.find("guards"); g != v.end()) {
-    if (auto str = read_string(*g, "guards", problems, true)) s.guards = *str;
-  }
-  if (const auto e = v.find("evidence"); e != v.end()) {
-    s.evidence = read_string_list(
-        *e, "evidence", false, "non-empty strings", [](std::string_view str) { return !str.empty(); }, problems);
-  }
-  if (const auto t = v.find("tags"); t != v.end()) {
-    s.tags = read_string_list(*t, "tags", false, "short lower-case words like \"cors\"", detail::is_hyphenated_words,
-                              problems);
-  }
+  s.id = std::move(common.id);
+  s.description = std::move(common.description);
+  s.file = std::move(common.file);
+  s.area = std::move(common.area);
+  s.rules = std::move(common.rules);
+  s.tags = std::move(common.tags);
+  s.evidence = std::move(common.evidence);
+  s.klass = common.klass;
+  s.gap = std::move(common.gap);
+  s.guards = std::move(common.guards);
   if (const json* c =
           require(v, "client", "", "the construction: {\"url\": ..., \"with_credentials\": false}", problems)) {
     if (!c->is_object()) {
@@ -391,182 +316,16 @@ std::optional<scenario> read_scenario(const json& v, std::size_t index, const st
       for (std::size_t i = 0; i < e->size(); ++i) {
         if (auto entry = read_log_entry((*e)[i], index_path("expected", i), problems)) s.expected.push_back(*entry);
       }
-      if (problems.size() == before) check_log(s.expected, s.exchanges.size(), problems);
+      if (problems.empty()) check_log(s.expected, s.exchanges.size(), problems);
     }
   }
-  if (problems.size() != before) return std::nullopt;
   return s;
 }
 
-/// Duplicate object keys, which a DOM parser silently resolves by keeping one of them: each is
-/// reported with its key path (for example `scenarios[3].exchanges[0].request.url`).
-class duplicate_key_finder final : public json::json_sax_t {
-public:
-  std::vector<std::string> paths;
+const std::string& id_of(const scenario& s) { return s.id; }
 
-  bool null() override { return value(); }
-  bool boolean(bool) override { return value(); }
-  bool number_integer(number_integer_t) override { return value(); }
-  bool number_unsigned(number_unsigned_t) override { return value(); }
-  bool number_float(number_float_t, const string_t&) override { return value(); }
-  bool binary(binary_t&) override { return value(); }
-  bool string(string_t&) override { return value(); }
-  bool start_object(std::size_t) override {
-    value();
-    stack_.push_back({false, 0, {}, {}});
-    return true;
-  }
-  bool key(string_t& k) override {
-    frame& f = stack_.back();
-    f.key = k;
-    if (!f.keys.insert(k).second) paths.push_back(path());
-    return true;
-  }
-  bool end_object() override {
-    stack_.pop_back();
-    return true;
-  }
-  bool start_array(std::size_t) override {
-    value();
-    stack_.push_back({true, 0, {}, {}});
-    return true;
-  }
-  bool end_array() override {
-    stack_.pop_back();
-    return true;
-  }
-  /// The syntax error, as nlohmann words it (without its "[json.exception...] " prefix).
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) override {
-    syntax_error = ex.what();
-    if (const auto pos = syntax_error.find("] "); pos != std::string::npos) syntax_error = syntax_error.substr(pos + 2);
-    return false;
-  }
-  std::string syntax_error;
-
-private:
-  struct frame {
-    bool is_array;
-    std::size_t count;  // arrays: elements started so far
-    std::string key;    // objects: the current key
-    std::set<std::string> keys;
-  };
-  std::vector<frame> stack_;
-
-  bool value() {
-    if (!stack_.empty() && stack_.back().is_array) ++stack_.back().count;
-    return true;
-  }
-  std::string path() const {
-    std::string out;
-    for (const auto& f : stack_) out = f.is_array ? index_path(out, f.count - 1) : member_path(out, f.key);
-    return out;
-  }
-};
-
-class scenario_builder {
-public:
-  void add_path(const std::filesystem::path& path) {
-    std::error_code ec;
-    if (!std::filesystem::is_directory(path, ec)) {
-      add_file(path);
-      return;
-    }
-    std::vector<std::filesystem::path> files;
-    for (std::filesystem::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->path().extension() == ".json" && it->is_regular_file(ec)) files.push_back(it->path());
-    }
-    if (ec) {
-      add(path.string(), "", "", "cannot list the folder: " + ec.message());
-      return;
-    }
-    std::sort(files.begin(), files.end());
-    if (files.empty()) add(path.string(), "", "", "the folder holds no scenario files (*.json)");
-    for (const auto& f : files) add_file(f);
-  }
-
-  void add_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      add(path.string(), "", "", "cannot open the file (does it exist?)");
-      return;
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    add_text(text.str(), path.string());
-  }
-
-  void add_text(std::string_view text, const std::string& file) {
-    result_.files.push_back(file);
-    if (auto too_deep = check_json_depth(text)) {  // before any parser recurses into it
-      add(file, "", "", *too_deep);
-      return;
-    }
-    // No exceptions: the library is also built without them (the WASM package).
-    duplicate_key_finder duplicates;
-    if (!json::sax_parse(text, &duplicates) || !duplicates.syntax_error.empty()) {
-      add(file, "", "", "invalid JSON: " + duplicates.syntax_error);
-      return;
-    }
-    const json root = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    for (const auto& path : duplicates.paths) {
-      add(file, "", path,
-          "this key appears twice in the same object (JSON parsers keep only one); the file is refused");
-    }
-    if (!duplicates.paths.empty()) return;
-    problem_list problems;
-    if (!root.is_object()) {
-      add(file, "", "",
-          "expected a JSON object with format_version, area, title and scenarios, found " + describe(root));
-      return;
-    }
-    check_keys(root, {"format_version", "area", "title", "scenarios"}, "", "a scenario file", problems);
-    if (const json* fv = require(root, "format_version", "", "the integer 1", problems)) {
-      if (!(fv->is_number_unsigned() && fv->get<std::uint64_t>() == 1)) {
-        problems.push_back(
-            {"format_version", "expected the integer 1, found " + describe(*fv) + "; refusing the file"});
-      }
-    }
-    std::string area;
-    if (const json* a = require(root, "area", "", "lower-case words joined by '-', like \"status\"", problems)) {
-      if (auto str = read_string(*a, "area", problems); str && detail::is_hyphenated_words(*str)) {
-        area = *str;
-      } else {
-        problems.push_back({"area", "expected lower-case words joined by '-', found " + describe(*a)});
-      }
-    }
-    if (const json* t = require(root, "title", "", "one line for people", problems))
-      read_string(*t, "title", problems, true);
-    const json* list = require(root, "scenarios", "", "a non-empty array of scenarios", problems);
-    if (list != nullptr && (!list->is_array() || list->empty())) {
-      problems.push_back({"scenarios", "expected a non-empty array of scenarios, found " + describe(*list)});
-      list = nullptr;
-    }
-    for (auto& p : problems) add(file, "", p.key, p.message);
-    if (list == nullptr || !problems.empty()) return;
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      problem_list scenario_problems;
-      std::string label;
-      auto s = read_scenario((*list)[i], i, file, area, label, scenario_problems);
-      for (auto& p : scenario_problems) add(file, label, p.key, p.message);
-      if (!s) continue;
-      const auto [first, inserted] = ids_.try_emplace(s->id, file);
-      if (!inserted) {
-        add(file, label, "id", "duplicate id: already used in " + first->second + " (ids are unique across files)");
-        continue;
-      }
-      result_.scenarios.push_back(std::move(*s));
-    }
-  }
-
-  scenario_load_result take() { return std::move(result_); }
-
-private:
-  void add(const std::string& file, std::string id, std::string key, std::string message) {
-    result_.diagnostics.push_back({file, std::move(id), std::move(key), std::move(message)});
-  }
-  scenario_load_result result_;
-  std::map<std::string, std::string> ids_;
-};
+const detail::corpus_kind scenario_files{
+    "scenario file", "scenarios", "scenario", "", "status", {"client", "actions", "exchanges", "expected"}};
 
 }  // namespace
 
@@ -588,15 +347,17 @@ std::string_view to_string(log_kind k) noexcept {
 }
 
 scenario_load_result load_scenarios(const std::vector<std::filesystem::path>& paths) {
-  scenario_builder builder;
-  for (const auto& p : paths) builder.add_path(p);
-  return builder.take();
+  scenario_load_result r;
+  detail::load_elements<scenario>(scenario_files, read_scenario, id_of, {paths, {}}, r.scenarios, r.files,
+                                  r.diagnostics);
+  return r;
 }
 
 scenario_load_result load_scenarios_text(std::string_view json_text, const std::string& file) {
-  scenario_builder builder;
-  builder.add_text(json_text, file);
-  return builder.take();
+  scenario_load_result r;
+  detail::load_elements<scenario>(scenario_files, read_scenario, id_of, {{}, std::pair{json_text, file}}, r.scenarios,
+                                  r.files, r.diagnostics);
+  return r;
 }
 
 std::filesystem::path bundled_scenarios_dir() { return bundled_fixtures_dir() / "connection"; }
