@@ -1,4 +1,5 @@
 // rules.cpp: fixtures/rules.json, the rule and gap ids that cases cite, read once.
+#include "bundled_rules.hpp"
 #include "json_model.hpp"
 #include "schema_check.hpp"
 
@@ -16,9 +17,9 @@ using detail::json;
 
 std::vector<std::string> strings(const json& array) { return array.get<std::vector<std::string>>(); }
 
-/// The schema of the rules format: rules.schema.json beside the bundled corpus.
+/// The schema of the rules format: fixtures/rules.schema.json, built in.
 const detail::schema_check& rules_schema() {
-  static const detail::schema_check check(bundled_fixtures_dir() / "rules.schema.json");
+  static const detail::schema_check check(detail::bundled_rules_schema_json, "fixtures/rules.schema.json (built in)");
   return check;
 }
 
@@ -94,7 +95,7 @@ std::optional<rule_catalogue> load_rules(const std::filesystem::path& file, std:
 const rule_catalogue& bundled_rules() {
   static const rule_catalogue catalogue = [] {
     std::vector<diagnostic> diagnostics;
-    auto loaded = load_rules(bundled_fixtures_dir() / "rules.json", diagnostics);
+    auto loaded = load_rules_text(detail::bundled_rules_json, "fixtures/rules.json (built in)", diagnostics);
     if (!loaded) {
       std::string message = "the bundled rules file is unusable:";
       for (const auto& d : diagnostics) message += "\n  " + d.to_string();

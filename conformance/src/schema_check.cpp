@@ -24,18 +24,15 @@ struct schema_check::compiled {
   valijson::Schema schema;
 };
 
-schema_check::schema_check(const std::filesystem::path& schema_file) : compiled_(std::make_unique<compiled>()) {
-  std::ifstream in(schema_file, std::ios::binary);
-  if (!in) throw std::runtime_error(schema_file.string() + ": cannot read the JSON Schema");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+schema_check::schema_check(std::string_view text, const std::string& name) : compiled_(std::make_unique<compiled>()) {
   const json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded()) throw std::runtime_error(schema_file.string() + ": the JSON Schema is not valid JSON");
+  if (document.is_discarded()) throw std::runtime_error(name + ": the JSON Schema is not valid JSON");
   try {
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
     const valijson::adapters::NlohmannJsonAdapter adapter(document);
     parser.populateSchema(adapter, compiled_->schema);
   } catch (const std::exception& e) {
-    throw std::runtime_error(schema_file.string() + ": not a usable draft-07 JSON Schema: " + e.what());
+    throw std::runtime_error(name + ": not a usable draft-07 JSON Schema: " + e.what());
   }
 }
 

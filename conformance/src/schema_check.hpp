@@ -8,13 +8,14 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace sse::conformance::detail {
 
 class schema_check {
 public:
-  /// Reads and compiles the schema file. Throws std::runtime_error naming the file when it cannot.
-  explicit schema_check(const std::filesystem::path& schema_file);
+  /// Compiles the schema `text`. Throws std::runtime_error naming `name` when it cannot.
+  schema_check(std::string_view text, const std::string& name);
   ~schema_check();
   schema_check(const schema_check&) = delete;
   schema_check& operator=(const schema_check&) = delete;

@@ -12,7 +12,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 
 namespace {
 
@@ -20,8 +23,13 @@ namespace sc = sse::conformance;
 namespace sd = sse::conformance::detail;
 using json = nlohmann::json;
 
+std::string read_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 const sd::schema_check& fixture_schema() {
-  static const sd::schema_check check(sc::bundled_fixtures_dir() / "schema.json");
+  static const sd::schema_check check(read_file(sc::bundled_fixtures_dir() / "schema.json"), "fixtures/schema.json");
   return check;
 }
 
