@@ -207,6 +207,47 @@ std::optional<log_entry> read_log_entry(const json& v, const std::string& key, p
   return e;
 }
 
+/// Each element of the array `v` (at `key`), read by `read_one` into `out`.
+template <class T>
+void read_each(const json& v, const std::string& key, std::string_view meaning, problem_list& problems,
+               std::vector<T>& out, std::optional<T> (*read_one)(const json&, const std::string&, problem_list&)) {
+  if (!v.is_array()) {
+    problems.push_back({key, "expected " + std::string(meaning) + ", found " + describe(v)});
+    return;
+  }
+  for (std::size_t i = 0; i < v.size(); ++i)
+    if (auto item = read_one(v[i], index_path(key, i), problems)) out.push_back(std::move(*item));
+}
+
+std::optional<page_action> read_action(const json& action, const std::string& akey, problem_list& problems) {
+  if (!expect_object(action, akey, "{\"action\": \"close\", \"after_observation\": n}", problems)) return std::nullopt;
+  check_keys(action, {"action", "after_observation", "delay_ms"}, akey, "a page action", problems);
+  page_action pa;
+  if (const json* k = require(action, "action", akey, "\"close\" or \"abort\"", problems)) {
+    if (auto n = read_enum(*k, member_path(akey, "action"), {"close", "abort"}, problems)) {
+      pa.kind = static_cast<page_action_kind>(*n);
+    }
+  }
+  if (const json* n = require(action, "after_observation", akey,
+                              "the observation (1-based; 0 = after construction) it follows", problems)) {
+    pa.after_observation = static_cast<std::size_t>(
+        read_integer(*n, member_path(akey, "after_observation"), 0, 1000, problems).value_or(0));
+  }
+  pa.delay_ms = read_delay(action, "delay_ms", akey, problems);
+  return pa;
+}
+
+std::optional<scenario_exchange> read_exchange(const json& ex, const std::string& xkey, problem_list& problems) {
+  if (!expect_object(ex, xkey, "{\"request\": ..., \"response\": ...}", problems)) return std::nullopt;
+  check_keys(ex, {"request", "response"}, xkey, "an exchange", problems);
+  const json* rq = require(ex, "request", xkey, "what the request must carry", problems);
+  const json* rs = require(ex, "response", xkey, "how the server answers", problems);
+  auto request = rq != nullptr ? read_request(*rq, member_path(xkey, "request"), problems) : std::nullopt;
+  auto response = rs != nullptr ? read_response(*rs, member_path(xkey, "response"), problems) : std::nullopt;
+  if (!request || !response) return std::nullopt;
+  return scenario_exchange{std::move(*request), std::move(*response)};
+}
+
 /// The log's own rules: it starts with construct; request entries number the exchanges 0, 1, ... in
 /// order, one per exchange.
 void check_log(const scenario_log& log, std::size_t exchanges, problem_list& problems) {
@@ -260,64 +301,13 @@ scenario read_scenario(const json& v, test_case common, problem_list& problems) 
       }
     }
   }
-  if (const auto a = v.find("actions"); a != v.end()) {
-    if (!a->is_array()) {
-      problems.push_back({"actions", "expected an array of page actions, found " + describe(*a)});
-    } else {
-      for (std::size_t i = 0; i < a->size(); ++i) {
-        const json& action = (*a)[i];
-        const std::string akey = index_path("actions", i);
-        if (!action.is_object()) {
-          problems.push_back(
-              {akey, "expected {\"action\": \"close\", \"after_observation\": n}, found " + describe(action)});
-          continue;
-        }
-        check_keys(action, {"action", "after_observation", "delay_ms"}, akey, "a page action", problems);
-        page_action pa;
-        if (const json* k = require(action, "action", akey, "\"close\" or \"abort\"", problems)) {
-          if (auto n = read_enum(*k, member_path(akey, "action"), {"close", "abort"}, problems)) {
-            pa.kind = static_cast<page_action_kind>(*n);
-          }
-        }
-        if (const json* n = require(action, "after_observation", akey,
-                                    "the observation (1-based; 0 = after construction) it follows", problems)) {
-          pa.after_observation = static_cast<std::size_t>(
-              read_integer(*n, member_path(akey, "after_observation"), 0, 1000, problems).value_or(0));
-        }
-        pa.delay_ms = read_delay(action, "delay_ms", akey, problems);
-        s.actions.push_back(pa);
-      }
-    }
-  }
-  if (const json* x = require(v, "exchanges", "", "the request/response exchanges, in order", problems)) {
-    if (!x->is_array()) {
-      problems.push_back({"exchanges", "expected an array of {request, response}, found " + describe(*x)});
-    } else {
-      for (std::size_t i = 0; i < x->size(); ++i) {
-        const json& ex = (*x)[i];
-        const std::string xkey = index_path("exchanges", i);
-        if (!ex.is_object()) {
-          problems.push_back({xkey, "expected {\"request\": ..., \"response\": ...}, found " + describe(ex)});
-          continue;
-        }
-        check_keys(ex, {"request", "response"}, xkey, "an exchange", problems);
-        const json* rq = require(ex, "request", xkey, "what the request must carry", problems);
-        const json* rs = require(ex, "response", xkey, "how the server answers", problems);
-        auto request = rq != nullptr ? read_request(*rq, member_path(xkey, "request"), problems) : std::nullopt;
-        auto response = rs != nullptr ? read_response(*rs, member_path(xkey, "response"), problems) : std::nullopt;
-        if (request && response) s.exchanges.push_back({std::move(*request), std::move(*response)});
-      }
-    }
-  }
+  if (const auto a = v.find("actions"); a != v.end())
+    read_each(*a, "actions", "an array of page actions", problems, s.actions, read_action);
+  if (const json* x = require(v, "exchanges", "", "the request/response exchanges, in order", problems))
+    read_each(*x, "exchanges", "an array of {request, response}", problems, s.exchanges, read_exchange);
   if (const json* e = require(v, "expected", "", "the expected log", problems)) {
-    if (!e->is_array()) {
-      problems.push_back({"expected", "expected an array of log entries, found " + describe(*e)});
-    } else {
-      for (std::size_t i = 0; i < e->size(); ++i) {
-        if (auto entry = read_log_entry((*e)[i], index_path("expected", i), problems)) s.expected.push_back(*entry);
-      }
-      if (problems.empty()) check_log(s.expected, s.exchanges.size(), problems);
-    }
+    read_each(*e, "expected", "an array of log entries", problems, s.expected, read_log_entry);
+    if (problems.empty()) check_log(s.expected, s.exchanges.size(), problems);
   }
   return s;
 }
