@@ -10,27 +10,38 @@ namespace {
 /// The reference parser with every capability: comments reported, G1 initial last event ID.
 class reference_implementation final : public implementation {
 public:
+  reference_implementation(parser_limits limits, limit_handler on_limit)
+      : limits_(limits), on_limit_(std::move(on_limit)) {}
+
   void begin(std::string_view initial_last_event_id) override {
     parser_options options;
     options.initial_last_event_id = std::string(initial_last_event_id);
     options.report_comments = true;
+    options.limits = limits_;
     parser_.reset();  // it refers to recorder_, so it goes first
     recorder_.log.clear();
     parser_ = std::make_unique<parser>(recorder_, std::move(options));
   }
   observation_log feed(std::string_view chunk) override {
     if (!parser_) begin({});
-    (void)parser_->feed(chunk);
+    check(parser_->feed(chunk));
     return std::exchange(recorder_.log, {});
   }
   observation_log finish() override {
     if (!parser_) begin({});
+    check(parser_->error());
     parser_->finish();
     return std::exchange(recorder_.log, {});
   }
   [[nodiscard]] capabilities caps() const override { return capabilities::all(); }
 
 private:
+  void check(parse_error error) const {
+    if (error != parse_error::none && on_limit_) on_limit_(error);
+  }
+
+  parser_limits limits_;
+  limit_handler on_limit_;
   observation_recorder recorder_;
   std::unique_ptr<parser> parser_;
 };
@@ -70,7 +81,9 @@ std::string describe_latency(std::size_t chunk_index, std::size_t chunk_count, s
 
 }  // namespace
 
-std::unique_ptr<implementation> make_reference_implementation() { return std::make_unique<reference_implementation>(); }
+std::unique_ptr<implementation> make_reference_implementation(parser_limits limits, limit_handler on_limit) {
+  return std::make_unique<reference_implementation>(limits, std::move(on_limit));
+}
 
 std::vector<std::size_t> due_counts(const test_case& c) {
   parser_options options;

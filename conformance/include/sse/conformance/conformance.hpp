@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -250,8 +251,14 @@ public:
   [[nodiscard]] virtual capabilities caps() const = 0;
 };
 
-/// The in-process reference parser as an implementation (all capabilities).
-[[nodiscard]] std::unique_ptr<implementation> make_reference_implementation();
+/// Called when one of the parser's optional limits stopped it (the standard has none).
+using limit_handler = std::function<void(parse_error)>;
+
+/// The in-process reference parser as an implementation (all capabilities). By default without
+/// limits; with `limits`, `on_limit` hears of the limit that stopped the parser, before each chunk
+/// and before the end (the runner turns it into a crash report that names the limit).
+[[nodiscard]] std::unique_ptr<implementation> make_reference_implementation(parser_limits limits = {},
+                                                                            limit_handler on_limit = {});
 
 /// For every prefix length 0..bytes.size(), the number of observations (without `end`) that are due
 /// once that prefix has been delivered: the size of the log of that prefix alone. Computed by the
