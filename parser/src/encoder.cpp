@@ -33,6 +33,7 @@
 #include <sse/encoder.hpp>
 
 #include <sse/types.hpp>
+#include <sse/utf8.hpp>
 
 #include <cmath>
 #include <limits>
@@ -41,50 +42,13 @@ namespace sse {
 
 namespace {
 
-/// The first byte offset at which `text` stops being well-formed UTF-8 (Unicode Table 3-7: no
-/// overlong forms, no surrogates, nothing above U+10FFFF), or npos.
-std::size_t first_invalid_utf8(std::string_view text) noexcept {
-  std::size_t i = 0;
-  const std::size_t n = text.size();
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  while (i < n) {
-    const unsigned char lead = byte(i);
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) low = 0xA0;
-      if (lead == 0xED) high = 0x9F;  // U+D800..U+DFFF are not scalar values
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) low = 0x90;
-      if (lead == 0xF4) high = 0x8F;
-    } else {
-      return i;
-    }
-    if (i + length > n) return i;
-    if (byte(i + 1) < low || byte(i + 1) > high) return i;
-    for (std::size_t k = 2; k < length; ++k)
-      if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return i;
-    i += length;
-  }
-  return std::string_view::npos;
-}
-
 struct refusal {
   encode_error error = encode_error::none;
   std::string message;
 };
 
 refusal check_utf8(std::string_view what, std::string_view text) {
-  const std::size_t at = first_invalid_utf8(text);
+  const std::size_t at = utf8::first_invalid(text);
   if (at == std::string_view::npos) return {};
   return {encode_error::invalid_utf8, std::string(what) + ": not UTF-8 at byte " + std::to_string(at) +
                                           " (an event stream is UTF-8; a reader would see U+FFFD there)"};

@@ -2,6 +2,8 @@
 // seeded random events built from the characters that matter (every line break, spaces, colons,
 // NUL, field-like text, non-ASCII), the parser reads the written bytes back as the event after the
 // documented normalisation, under every two-way split, byte by byte and under random chunkings.
+#include "chunked_parse.hpp"
+
 #include <sse/encoder.hpp>
 #include <sse/parser.hpp>
 
@@ -224,22 +226,7 @@ sse::observation_log read_back(const outgoing_event& e, const std::string& initi
   return log;
 }
 
-sse::observation_log parse_chunks(const std::string& bytes, const std::vector<std::size_t>& splits,
-                                  const std::string& initial_id) {
-  sse::observation_recorder r;
-  sse::parser_options o;
-  o.report_comments = true;
-  o.initial_last_event_id = initial_id;
-  sse::parser p(r, o);
-  std::size_t from = 0;
-  for (const auto at : splits) {
-    p.feed(std::string_view(bytes).substr(from, at - from));
-    from = at;
-  }
-  p.feed(std::string_view(bytes).substr(from));
-  p.finish();
-  return r.log;
-}
+using sse::testing::parse_chunks;
 
 TEST(EncoderProperty, ParseOfWriteIsTheEventUnderEveryChunking) {
   for (std::uint64_t seed = 1; seed <= 10000; ++seed) {

@@ -105,33 +105,37 @@ TEST(EventInterpreter, InitialLastEventIdCarriesOver) {
             (log_t{observation::event("message", "a", "5"), observation::end("5")}));
 }
 
-TEST(EventInterpreter, LineLimitIsAnErrorNotATruncation) {
-  struct rec : sse::observation_recorder {
-    std::vector<sse::parse_error> errors;
-    void on_error(sse::parse_error e) override { errors.push_back(e); }
-  } r;
+/// Records the observations and the errors the interpreter reports.
+struct error_recorder : sse::observation_recorder {
+  std::vector<sse::parse_error> errors;
+  void on_error(sse::parse_error e) override { errors.push_back(e); }
+};
+
+/// Feeds `lines` to an interpreter with `limits`, recording into `r`; returns its error at the end.
+sse::parse_error interpret_limited(error_recorder& r, sse::parser_limits limits,
+                                   std::initializer_list<std::string_view> lines) {
   sse::parser_options o;
-  o.limits.max_line_bytes = 8;
+  o.limits = limits;
   sse::event_interpreter in(r, o);
-  in.process_line("data: ok");
-  in.process_line("data: too long");
-  in.process_line("");
-  EXPECT_EQ(in.error(), sse::parse_error::line_too_long);
+  for (const auto line : lines) in.process_line(line);
+  return in.error();
+}
+
+TEST(EventInterpreter, LineLimitIsAnErrorNotATruncation) {
+  error_recorder r;
+  sse::parser_limits limits;
+  limits.max_line_bytes = 8;
+  EXPECT_EQ(interpret_limited(r, limits, {"data: ok", "data: too long", ""}), sse::parse_error::line_too_long);
   EXPECT_EQ(r.errors, (std::vector<sse::parse_error>{sse::parse_error::line_too_long}));
   EXPECT_TRUE(r.log.empty());  // nothing dispatched after the error
 }
 
 TEST(EventInterpreter, EventLimit) {
-  struct rec : sse::observation_recorder {
-    std::vector<sse::parse_error> errors;
-    void on_error(sse::parse_error e) override { errors.push_back(e); }
-  } r;
-  sse::parser_options o;
-  o.limits.max_event_bytes = 4;
-  sse::event_interpreter in(r, o);
-  in.process_line("data: abc");  // "abc\n" = 4 bytes: fits
-  in.process_line("");
-  in.process_line("data: abcd");
+  error_recorder r;
+  sse::parser_limits limits;
+  limits.max_event_bytes = 4;
+  // "abc\n" = 4 bytes: fits; "abcd\n" does not.
+  EXPECT_EQ(interpret_limited(r, limits, {"data: abc", "", "data: abcd"}), sse::parse_error::event_too_large);
   EXPECT_EQ(r.errors, (std::vector<sse::parse_error>{sse::parse_error::event_too_large}));
   EXPECT_EQ(r.log, (log_t{observation::event("message", "abc", "")}));
 }

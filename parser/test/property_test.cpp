@@ -2,6 +2,7 @@
 // (field names, colons, spaces, every line terminator, NUL, BOMs, valid and broken UTF-8), the
 // streaming parser under a random chunking produces exactly the naive model's log. Deterministic
 // seeds: a failure names the seed and prints the input.
+#include "chunked_parse.hpp"
 #include "naive_model.hpp"
 
 #include <sse/parser.hpp>
@@ -65,20 +66,13 @@ std::string random_stream(std::mt19937_64& rng) {
   return s;
 }
 
+/// Parses `in` in random chunks of 0 to 6 bytes.
 sse::observation_log feed_chunked(const std::string& in, std::mt19937_64& rng, const std::string& initial_id) {
-  sse::observation_recorder r;
-  sse::parser_options o;
-  o.report_comments = true;
-  o.initial_last_event_id = initial_id;
-  sse::parser p(r, o);
-  std::size_t off = 0;
-  while (off < in.size()) {
-    const auto len = std::uniform_int_distribution<std::size_t>(0, 6)(rng);
-    p.feed(std::string_view(in).substr(off, len));
-    off += len;
-  }
-  p.finish();
-  return r.log;
+  std::vector<std::size_t> splits;
+  for (std::size_t off = std::uniform_int_distribution<std::size_t>(0, 6)(rng); off < in.size();
+       off += std::uniform_int_distribution<std::size_t>(0, 6)(rng))
+    splits.push_back(off);
+  return sse::testing::parse_chunks(in, splits, initial_id);
 }
 
 std::string show(const std::string& s) {

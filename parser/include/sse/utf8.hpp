@@ -73,14 +73,21 @@ struct code_point_at {
   return {s.length, cp};
 }
 
+/// The offset of the first byte where `bytes` stops being well-formed UTF-8, or npos.
+[[nodiscard]] inline std::size_t first_invalid(std::string_view bytes) noexcept {
+  const auto* begin = reinterpret_cast<const unsigned char*>(bytes.data());
+  const auto* end = begin + bytes.size();
+  for (const auto* p = begin; p < end;) {
+    const sequence s = examine(p, end);
+    if (s.result != sequence::status::valid) return static_cast<std::size_t>(p - begin);
+    p += s.length;
+  }
+  return std::string_view::npos;
+}
+
 /// True when `bytes` is entirely well-formed UTF-8 (so it holds no surrogate code points).
 [[nodiscard]] inline bool is_valid(std::string_view bytes) noexcept {
-  for (std::size_t i = 0; i < bytes.size();) {
-    const std::size_t n = scan(bytes, i).length;
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
+  return first_invalid(bytes) == std::string_view::npos;
 }
 
 }  // namespace sse::utf8

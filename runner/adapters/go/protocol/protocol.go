@@ -61,27 +61,8 @@ func Text(b string) string {
 // standard's UTF-8 decoder replaces with one U+FFFD: a valid lead byte and the continuation bytes
 // that fit it, or the single byte.
 func maximalSubpart(s string) int {
-	lead := s[0]
-	var need int
-	lower, upper := byte(0x80), byte(0xBF)
-	switch {
-	case lead >= 0xC2 && lead <= 0xDF:
-		need = 1
-	case lead >= 0xE0 && lead <= 0xEF:
-		need = 2
-		if lead == 0xE0 {
-			lower = 0xA0
-		} else if lead == 0xED {
-			upper = 0x9F
-		}
-	case lead >= 0xF0 && lead <= 0xF4:
-		need = 3
-		if lead == 0xF0 {
-			lower = 0x90
-		} else if lead == 0xF4 {
-			upper = 0x8F
-		}
-	default:
+	need, lower, upper, ok := leadByte(s[0])
+	if !ok {
 		return 1
 	}
 	n := 1
@@ -92,6 +73,29 @@ func maximalSubpart(s string) int {
 		lower, upper = 0x80, 0xBF
 	}
 	return n
+}
+
+// leadByte is the UTF-8 decoder's reading of a lead byte: how many bytes follow it, and the
+// boundaries of the next one (which rule out overlong forms, surrogates and code points above
+// U+10FFFF); ok is false for a byte that starts no sequence.
+func leadByte(lead byte) (need int, lower, upper byte, ok bool) {
+	switch {
+	case lead >= 0xC2 && lead <= 0xDF:
+		return 1, 0x80, 0xBF, true
+	case lead == 0xE0:
+		return 2, 0xA0, 0xBF, true
+	case lead == 0xED:
+		return 2, 0x80, 0x9F, true
+	case lead >= 0xE1 && lead <= 0xEF:
+		return 2, 0x80, 0xBF, true
+	case lead == 0xF0:
+		return 3, 0x90, 0xBF, true
+	case lead == 0xF4:
+		return 3, 0x80, 0x8F, true
+	case lead >= 0xF1 && lead <= 0xF3:
+		return 3, 0x80, 0xBF, true
+	}
+	return 0, 0, 0, false
 }
 
 // Serve prints the hello, then answers the runner's messages on stdin until it closes.
