@@ -1,5 +1,7 @@
 // The sse-conformance executable end to end: exit codes, reports that parse, baselines, and
 // adapters that crash, hang, babble, print garbage or are wrong on purpose.
+#include "cli_harness.hpp"
+
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
@@ -20,57 +22,18 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-struct result {
-  int exit_code = -1;
-  std::string output;  ///< stdout and stderr
-};
-
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+using sse::runner::testing::quote;
+using sse::runner::testing::result;
 
 result run(const std::string& args, const std::string& stdin_text = "") {
-  std::string command = quote(SSE_CONFORMANCE_EXE) + " " + args + " 2>&1";
-  if (!stdin_text.empty()) command = "printf '%s' " + quote(stdin_text) + " | " + command;
-  result r;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return r;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.output.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return sse::runner::testing::run_executable(SSE_CONFORMANCE_EXE, args, stdin_text);
 }
 
 std::string adapter(const std::string& flags) { return "--impl " + quote(quote(SSE_TEST_ADAPTER_EXE) + " " + flags); }
 
 const std::string test_corpus = std::string("--corpus ") + quote(SSE_RUNNER_TEST_CORPUS);
 
-class Cli : public ::testing::Test {
-protected:
-  void SetUp() override {
-    dir = fs::temp_directory_path() / ("sse-runner-test-" + std::to_string(::getpid()) + "-" +
-                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  void TearDown() override { fs::remove_all(dir); }
-  std::string path(const std::string& name) const { return (dir / name).string(); }
-  static std::string read(const std::string& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  static void write(const std::string& file, const std::string& text) {
-    fs::create_directories(fs::path(file).parent_path());
-    std::ofstream(file, std::ios::binary) << text;
-  }
-  fs::path dir;
-};
+class Cli : public sse::runner::testing::scratch_test {};
 
 /// case id -> verdicts of its records, from a JSON report.
 std::map<std::string, std::vector<std::string>> verdicts(const json& report) {

@@ -1,6 +1,8 @@
 // sse-conformance encode end to end: the reference passes the bundled encoder cases; an encoder that
 // crashes, hangs, exits or answers garbage gets a verdict per case and the run goes on; a writer with
 // the injection bug fails with the injection named; baselines, skips, bad hellos and the table.
+#include "cli_harness.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <gtest/gtest.h>
@@ -20,29 +22,10 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-struct result {
-  int exit_code = -1;
-  std::string output;
-};
+using sse::runner::testing::quote;
+using sse::runner::testing::result;
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-result run(const std::string& args) {
-  const std::string command = quote(SSE_CONFORMANCE_EXE) + " " + args + " 2>&1";
-  result r;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return r;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.output.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+result run(const std::string& args) { return sse::runner::testing::run_executable(SSE_CONFORMANCE_EXE, args); }
 
 std::string encoder(const std::string& flags = "") {
   return "--impl " + quote(quote(SSE_TEST_ENCODER_EXE) + (flags.empty() ? "" : " " + flags));
@@ -50,24 +33,7 @@ std::string encoder(const std::string& flags = "") {
 
 const std::string test_cases = "--corpus " + quote(SSE_RUNNER_TEST_ENCODER_CASES);
 
-class Encode : public ::testing::Test {
-protected:
-  void SetUp() override {
-    dir = fs::temp_directory_path() / ("sse-encode-test-" + std::to_string(::getpid()) + "-" +
-                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  void TearDown() override { fs::remove_all(dir); }
-  std::string path(const std::string& name) const { return (dir / name).string(); }
-  static std::string read(const std::string& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  fs::path dir;
-};
+class Encode : public sse::runner::testing::scratch_test {};
 
 /// case id -> the record (one per case in encode mode).
 std::map<std::string, json> records(const json& report) {

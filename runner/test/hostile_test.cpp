@@ -5,6 +5,7 @@
 // SSE_HOSTILE_EXE, when set, replaces the sse-conformance binary under test (to run these tests
 // against another build, e.g. one from before the fixes).
 #include "child_process.hpp"
+#include "cli_harness.hpp"
 
 #include <sse/conformance/conformance.hpp>
 #include <sse/parser.hpp>
@@ -35,38 +36,16 @@ using json = nlohmann::json;
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+using sse::runner::testing::quote;
+using outcome = sse::runner::testing::result;
 
 std::string exe() {
   const char* override_exe = std::getenv("SSE_HOSTILE_EXE");
   return override_exe != nullptr && *override_exe != '\0' ? override_exe : SSE_CONFORMANCE_EXE;
 }
 
-struct outcome {
-  int exit_code = -1;  ///< -1: killed by a signal (a crash)
-  std::string output;  ///< stdout and stderr
-  double seconds = 0;
-};
-
 /// Runs `sh -c SCRIPT` (stdout and stderr captured); SCRIPT may use $EXE.
-outcome shell(const std::string& script) {
-  const std::string command = "EXE=" + quote(exe()) + "; " + script;
-  const auto start = steady::now();
-  outcome r;
-  FILE* pipe = ::popen(("(" + command + ") 2>&1").c_str(), "r");
-  if (pipe == nullptr) return r;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.output.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.seconds = std::chrono::duration<double>(steady::now() - start).count();
-  return r;
-}
+outcome shell(const std::string& script) { return sse::runner::testing::shell("EXE=" + quote(exe()) + "; " + script); }
 
 outcome runner(const std::string& args) { return shell("\"$EXE\" " + args); }
 
@@ -88,24 +67,12 @@ bool gone_within(pid_t pid, std::chrono::milliseconds limit) {
   return !alive(pid);
 }
 
-class Hostile : public ::testing::Test {
+class Hostile : public sse::runner::testing::scratch_test {
 protected:
-  void SetUp() override {
-    dir = fs::temp_directory_path() / ("sse-hostile-" + std::to_string(::getpid()) + "-" +
-                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
   void TearDown() override {
     std::error_code ec;
     fs::permissions(dir / "locked", fs::perms::owner_all, ec);
-    fs::remove_all(dir, ec);
-  }
-  std::string path(const std::string& name) const { return (dir / name).string(); }
-  static void write(const std::string& file, const std::string& text) { std::ofstream(file, std::ios::binary) << text; }
-  static std::string read(const std::string& file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    scratch_test::TearDown();
   }
   /// A /bin/sh adapter: `body` runs after the hello line was printed.
   std::string script_adapter(const std::string& name, const std::string& body) {
@@ -120,7 +87,6 @@ protected:
                                    json(input).dump() + R"(,"expected":)" + expected + "}]}");
     return "--corpus " + quote(path("corpus.json"));
   }
-  fs::path dir;
 };
 
 const std::string runner_corpus = std::string("--corpus ") + quote(SSE_RUNNER_TEST_CORPUS);

@@ -12,6 +12,8 @@
 //   --extra-line-after-end  prints one more line right after its answer to `end` (in the same write)
 //   --caps LIST   declares only these capabilities (comma-separated), e.g. events,end
 //   --start MODE  misbehaves before the hello: die (exit 5), silent (no hello), bad-hello, garbage
+#include "text_util.hpp"
+
 #include <sse/conformance/conformance.hpp>
 
 #include <nlohmann/json.hpp>
@@ -28,31 +30,6 @@
 namespace {
 
 using json = nlohmann::json;
-
-std::string base64_decode(const std::string& in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : in) {
-    const int v = value(c);
-    if (v < 0) continue;
-    buffer = (buffer << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xFFu);
-    }
-  }
-  return out;
-}
 
 [[noreturn]] void hang() {
   if (::fork() == 0) {
@@ -138,7 +115,7 @@ int main(int argc, char** argv) {
       impl->begin(message.value("last_event_id", ""));
       say(R"({"type":"ready"})");
     } else if (type == "chunk") {
-      const std::string bytes = base64_decode(message.at("data"));
+      const std::string bytes = sse::runner::base64_decode(message.at("data").get<std::string>()).value_or("");
       stream += bytes;
       misbehave();
       if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));

@@ -171,6 +171,23 @@ protected:
   }
   void TearDown() override { server_->stop(); }
 
+  /// Posts the page's result for one case (one event observed), as the page does; returns the
+  /// server's judgement.
+  nlohmann::json post_result(const std::string& run, const std::string& case_id, const std::string& engine,
+                             const std::string& data, const std::string& last_event_id) {
+    const nlohmann::json result = {
+        {"run", run},
+        {"case", case_id},
+        {"engine", engine},
+        {"events", {{{"kind", "event"}, {"type", "message"}, {"data", data}, {"last_event_id", last_event_id}}}}};
+    auto posted = client_->Post("/api/result", result.dump(), "application/json");
+    if (!posted) {
+      ADD_FAILURE() << "POST /api/result failed";
+      return {};
+    }
+    return nlohmann::json::parse(posted->body, nullptr, false);
+  }
+
   std::unique_ptr<page_server> server_;
   int port_ = 0;
   std::unique_ptr<httplib::Client> client_;
@@ -203,14 +220,7 @@ TEST_F(PageServer, ServesPrimingThenExactBytesThen204) {
   EXPECT_EQ(reconnect->status, 204);
 
   // The page's events plus the recorded reconnection make the observed log.
-  const nlohmann::json result = {
-      {"run", "t"},
-      {"case", "browser-test/two-chunks"},
-      {"engine", "chromium"},
-      {"events", {{{"kind", "event"}, {"type", "message"}, {"data", "a\nb"}, {"last_event_id", ""}}}}};
-  auto posted = client_->Post("/api/result", result.dump(), "application/json");
-  ASSERT_TRUE(posted);
-  const auto verdict = nlohmann::json::parse(posted->body);
+  const auto verdict = post_result("t", "browser-test/two-chunks", "chromium", "a\nb", "");
   EXPECT_EQ(verdict["outcome"], "FAIL");        // the header said "xyz", the case ends with ""
   EXPECT_EQ(verdict["status"], "new-failure");  // the server says how it counts: the page derives nothing
   EXPECT_EQ(verdict["late"], false);
@@ -225,15 +235,9 @@ TEST_F(PageServer, PassingRunIsReportedToTheWaiter) {
   EXPECT_NE(priming->body.find("id: 5\n"), std::string::npos);
   ASSERT_TRUE(client_->Get(url, {{"Last-Event-ID", "5"}}));
   ASSERT_TRUE(client_->Get(url, {{"Last-Event-ID", "5"}}));
-  const nlohmann::json result = {
-      {"run", "r2"},
-      {"case", "browser-test/initial-id"},
-      {"engine", "firefox"},
-      {"events", {{{"kind", "event"}, {"type", "message"}, {"data", "x"}, {"last_event_id", "5"}}}}};
-  auto posted = client_->Post("/api/result", result.dump(), "application/json");
-  ASSERT_TRUE(posted);
-  EXPECT_EQ(nlohmann::json::parse(posted->body)["outcome"], "PASS") << posted->body;
-  EXPECT_EQ(nlohmann::json::parse(posted->body)["status"], "ok") << posted->body;
+  const auto verdict = post_result("r2", "browser-test/initial-id", "firefox", "x", "5");
+  EXPECT_EQ(verdict["outcome"], "PASS") << verdict.dump();
+  EXPECT_EQ(verdict["status"], "ok") << verdict.dump();
   ASSERT_TRUE(client_->Post("/api/done", R"({"run":"r2","engine":"firefox","user_agent":"test","elapsed_ms":12})",
                             "application/json"));
   const auto run = server_->wait_for_run("r2", std::chrono::seconds(5));
