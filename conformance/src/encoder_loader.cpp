@@ -153,19 +153,20 @@ const detail::corpus_kind encoder_files{
     "encoder case file", "cases",        "case",
     "encoder-",          "encoder-data", {"event", "initial_last_event_id", "expected", "refused"}};
 
-}  // namespace
-
-encoder_load_result load_encoder_cases(const std::vector<std::filesystem::path>& paths) {
+encoder_load_result load_encoder_cases_from(const detail::corpus_source& source) {
   encoder_load_result r;
-  detail::load_elements<encoder_case>(encoder_files, read_case, id_of, {paths, {}}, r.cases, r.files, r.diagnostics);
+  detail::load_elements<encoder_case>(encoder_files, read_case, id_of, source, r.cases, r.files, r.diagnostics);
   return r;
 }
 
+}  // namespace
+
+encoder_load_result load_encoder_cases(const std::vector<std::filesystem::path>& paths) {
+  return load_encoder_cases_from({paths, {}});
+}
+
 encoder_load_result load_encoder_cases_text(std::string_view json_text, const std::string& file) {
-  encoder_load_result r;
-  detail::load_elements<encoder_case>(encoder_files, read_case, id_of, {{}, std::pair{json_text, file}}, r.cases,
-                                      r.files, r.diagnostics);
-  return r;
+  return load_encoder_cases_from({{}, std::pair{json_text, file}});
 }
 
 std::filesystem::path bundled_encoder_fixtures_dir() { return bundled_fixtures_dir() / "encoder"; }

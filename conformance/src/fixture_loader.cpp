@@ -76,6 +76,13 @@ const std::string& id_of(const test_case& c) { return c.id; }
 const detail::corpus_kind fixture_files{
     "fixture file", "cases", "case", "", "line-endings", {"input", "chunks", "initial_last_event_id", "expected"}};
 
+load_result load_corpus_from(const detail::corpus_source& source) {
+  load_result r;
+  detail::load_elements<test_case>(fixture_files, read_case, id_of, source, r.loaded.cases, r.loaded.files,
+                                   r.diagnostics);
+  return r;
+}
+
 }  // namespace
 
 std::string_view to_string(case_class c) noexcept { return c == case_class::spec ? "spec" : "implementation-defined"; }
@@ -88,18 +95,10 @@ std::string diagnostic::to_string() const {
   return out;
 }
 
-load_result load_corpus(const std::vector<std::filesystem::path>& paths) {
-  load_result r;
-  detail::load_elements<test_case>(fixture_files, read_case, id_of, {paths, {}}, r.loaded.cases, r.loaded.files,
-                                   r.diagnostics);
-  return r;
-}
+load_result load_corpus(const std::vector<std::filesystem::path>& paths) { return load_corpus_from({paths, {}}); }
 
 load_result load_corpus_text(std::string_view json_text, const std::string& file) {
-  load_result r;
-  detail::load_elements<test_case>(fixture_files, read_case, id_of, {{}, std::pair{json_text, file}}, r.loaded.cases,
-                                   r.loaded.files, r.diagnostics);
-  return r;
+  return load_corpus_from({{}, std::pair{json_text, file}});
 }
 
 std::filesystem::path bundled_fixtures_dir() { return std::filesystem::path(SSE_CONFORMANCE_FIXTURES_DIR); }

@@ -317,6 +317,12 @@ const std::string& id_of(const scenario& s) { return s.id; }
 const detail::corpus_kind scenario_files{
     "scenario file", "scenarios", "scenario", "", "status", {"client", "actions", "exchanges", "expected"}};
 
+scenario_load_result load_scenarios_from(const detail::corpus_source& source) {
+  scenario_load_result r;
+  detail::load_elements<scenario>(scenario_files, read_scenario, id_of, source, r.scenarios, r.files, r.diagnostics);
+  return r;
+}
+
 }  // namespace
 
 std::string_view to_string(response_end e) noexcept {
@@ -337,17 +343,11 @@ std::string_view to_string(log_kind k) noexcept {
 }
 
 scenario_load_result load_scenarios(const std::vector<std::filesystem::path>& paths) {
-  scenario_load_result r;
-  detail::load_elements<scenario>(scenario_files, read_scenario, id_of, {paths, {}}, r.scenarios, r.files,
-                                  r.diagnostics);
-  return r;
+  return load_scenarios_from({paths, {}});
 }
 
 scenario_load_result load_scenarios_text(std::string_view json_text, const std::string& file) {
-  scenario_load_result r;
-  detail::load_elements<scenario>(scenario_files, read_scenario, id_of, {{}, std::pair{json_text, file}}, r.scenarios,
-                                  r.files, r.diagnostics);
-  return r;
+  return load_scenarios_from({{}, std::pair{json_text, file}});
 }
 
 std::filesystem::path bundled_scenarios_dir() { return bundled_fixtures_dir() / "connection"; }

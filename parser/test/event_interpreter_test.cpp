@@ -123,19 +123,17 @@ sse::parse_error interpret_limited(error_recorder& r, sse::parser_limits limits,
 
 TEST(EventInterpreter, LineLimitIsAnErrorNotATruncation) {
   error_recorder r;
-  sse::parser_limits limits;
-  limits.max_line_bytes = 8;
-  EXPECT_EQ(interpret_limited(r, limits, {"data: ok", "data: too long", ""}), sse::parse_error::line_too_long);
+  EXPECT_EQ(interpret_limited(r, {.max_line_bytes = 8}, {"data: ok", "data: too long", ""}),
+            sse::parse_error::line_too_long);
   EXPECT_EQ(r.errors, (std::vector<sse::parse_error>{sse::parse_error::line_too_long}));
   EXPECT_TRUE(r.log.empty());  // nothing dispatched after the error
 }
 
 TEST(EventInterpreter, EventLimit) {
   error_recorder r;
-  sse::parser_limits limits;
-  limits.max_event_bytes = 4;
   // "abc\n" = 4 bytes: fits; "abcd\n" does not.
-  EXPECT_EQ(interpret_limited(r, limits, {"data: abc", "", "data: abcd"}), sse::parse_error::event_too_large);
+  EXPECT_EQ(interpret_limited(r, {.max_event_bytes = 4}, {"data: abc", "", "data: abcd"}),
+            sse::parse_error::event_too_large);
   EXPECT_EQ(r.errors, (std::vector<sse::parse_error>{sse::parse_error::event_too_large}));
   EXPECT_EQ(r.log, (log_t{observation::event("message", "abc", "")}));
 }

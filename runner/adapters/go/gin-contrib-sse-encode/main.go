@@ -1,7 +1,9 @@
 // An encode-mode adapter (runner/ADAPTERS.md, "Encode mode") for github.com/gin-contrib/sse, the
 // writer behind gin's c.SSEvent() and c.Stream(), as Debian packages it
 // (golang-github-gin-contrib-sse-dev). Built offline against the Debian source tree:
-//   GO111MODULE=off GOPATH=/usr/share/gocode go build
+//
+//	GO111MODULE=off GOPATH=/usr/share/gocode go build
+//
 // Translation only: the case's event becomes an sse.Event and sse.Encode writes it. Go strings are
 // bytes, so a lone surrogate of a {"utf16": [...]} value becomes U+FFFD (unicode/utf16.Decode), and a
 // retry that the Event's uint field cannot hold (negative, fractional, too large) cannot be passed

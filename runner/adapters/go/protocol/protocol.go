@@ -75,25 +75,20 @@ func maximalSubpart(s string) int {
 	return n
 }
 
-// leadByte is the UTF-8 decoder's reading of a lead byte: how many bytes follow it, and the
-// boundaries of the next one (which rule out overlong forms, surrogates and code points above
-// U+10FFFF); ok is false for a byte that starts no sequence.
+// leadBytes is the UTF-8 decoder's reading of the lead bytes that start a sequence: the range, how
+// many bytes follow, and the boundaries of the next byte (which rule out overlong forms, surrogates
+// and code points above U+10FFFF).
+var leadBytes = [...]struct{ first, last, need, lower, upper byte }{
+	{0xC2, 0xDF, 1, 0x80, 0xBF}, {0xE0, 0xE0, 2, 0xA0, 0xBF}, {0xE1, 0xEC, 2, 0x80, 0xBF}, {0xED, 0xED, 2, 0x80, 0x9F},
+	{0xEE, 0xEF, 2, 0x80, 0xBF}, {0xF0, 0xF0, 3, 0x90, 0xBF}, {0xF1, 0xF3, 3, 0x80, 0xBF}, {0xF4, 0xF4, 3, 0x80, 0x8F},
+}
+
+// leadByte looks a lead byte up in leadBytes; ok is false for a byte that starts no sequence.
 func leadByte(lead byte) (need int, lower, upper byte, ok bool) {
-	switch {
-	case lead >= 0xC2 && lead <= 0xDF:
-		return 1, 0x80, 0xBF, true
-	case lead == 0xE0:
-		return 2, 0xA0, 0xBF, true
-	case lead == 0xED:
-		return 2, 0x80, 0x9F, true
-	case lead >= 0xE1 && lead <= 0xEF:
-		return 2, 0x80, 0xBF, true
-	case lead == 0xF0:
-		return 3, 0x90, 0xBF, true
-	case lead == 0xF4:
-		return 3, 0x80, 0x8F, true
-	case lead >= 0xF1 && lead <= 0xF3:
-		return 3, 0x80, 0xBF, true
+	for _, l := range leadBytes {
+		if lead >= l.first && lead <= l.last {
+			return int(l.need), l.lower, l.upper, true
+		}
 	}
 	return 0, 0, 0, false
 }
