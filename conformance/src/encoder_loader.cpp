@@ -19,6 +19,11 @@ using detail::json;
 using detail::member_path;
 using detail::problem_list;
 
+/// What this corpus's files and elements are called, and the keys an element adds.
+const detail::corpus_kind encoder_files{
+    "encoder case file", "cases",        "case",
+    "encoder-",          "encoder-data", {"event", "initial_last_event_id", "expected", "refused"}};
+
 constexpr encode_error reason_codes[] = {encode_error::invalid_utf8,           encode_error::id_contains_nul,
                                          encode_error::id_contains_line_break, encode_error::type_contains_line_break,
                                          encode_error::retry_too_large,        encode_error::retry_negative,
@@ -147,15 +152,11 @@ encoder_case read_case(const json& v, test_case common, problem_list& problems) 
   return c;
 }
 
-const std::string& id_of(const encoder_case& c) { return c.meta.id; }
-
-const detail::corpus_kind encoder_files{
-    "encoder case file", "cases",        "case",
-    "encoder-",          "encoder-data", {"event", "initial_last_event_id", "expected", "refused"}};
-
 encoder_load_result load_encoder_cases_from(const detail::corpus_source& source) {
   encoder_load_result r;
-  detail::load_elements<encoder_case>(encoder_files, read_case, id_of, source, r.cases, r.files, r.diagnostics);
+  detail::load_elements<encoder_case>(
+      encoder_files, read_case, [](const encoder_case& c) -> const std::string& { return c.meta.id; }, source, r.cases,
+      r.files, r.diagnostics);
   return r;
 }
 

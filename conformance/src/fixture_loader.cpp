@@ -17,6 +17,10 @@ namespace {
 
 using namespace detail;  // the loader vocabulary (json_read.hpp, corpus_file.hpp)
 
+/// What this corpus's files and elements are called, and the keys an element adds.
+const detail::corpus_kind fixture_files{
+    "fixture file", "cases", "case", "", "line-endings", {"input", "chunks", "initial_last_event_id", "expected"}};
+
 // ---------------------------------------------------------------------------------------------
 // The case reader (pass 2, on the DOM): the fixture model.
 
@@ -71,15 +75,11 @@ test_case read_case(const json& v, test_case c, problem_list& problems) {
   return c;
 }
 
-const std::string& id_of(const test_case& c) { return c.id; }
-
-const detail::corpus_kind fixture_files{
-    "fixture file", "cases", "case", "", "line-endings", {"input", "chunks", "initial_last_event_id", "expected"}};
-
 load_result load_corpus_from(const detail::corpus_source& source) {
   load_result r;
-  detail::load_elements<test_case>(fixture_files, read_case, id_of, source, r.loaded.cases, r.loaded.files,
-                                   r.diagnostics);
+  detail::load_elements<test_case>(
+      fixture_files, read_case, [](const test_case& c) -> const std::string& { return c.id; }, source, r.loaded.cases,
+      r.loaded.files, r.diagnostics);
   return r;
 }
 

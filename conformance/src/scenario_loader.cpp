@@ -14,6 +14,10 @@ namespace {
 
 using namespace detail;  // the loader vocabulary (json_read.hpp, corpus_file.hpp)
 
+/// What this corpus's files and elements are called, and the keys an element adds.
+const detail::corpus_kind scenario_files{
+    "scenario file", "scenarios", "scenario", "", "status", {"client", "actions", "exchanges", "expected"}};
+
 constexpr std::uint64_t max_delay_ms = 600000;  // ten minutes: anything longer is a typo
 
 std::optional<std::uint64_t> read_integer(const json& v, const std::string& key, std::uint64_t min, std::uint64_t max,
@@ -312,14 +316,11 @@ scenario read_scenario(const json& v, test_case common, problem_list& problems) 
   return s;
 }
 
-const std::string& id_of(const scenario& s) { return s.id; }
-
-const detail::corpus_kind scenario_files{
-    "scenario file", "scenarios", "scenario", "", "status", {"client", "actions", "exchanges", "expected"}};
-
 scenario_load_result load_scenarios_from(const detail::corpus_source& source) {
   scenario_load_result r;
-  detail::load_elements<scenario>(scenario_files, read_scenario, id_of, source, r.scenarios, r.files, r.diagnostics);
+  detail::load_elements<scenario>(
+      scenario_files, read_scenario, [](const scenario& c) -> const std::string& { return c.id; }, source, r.scenarios,
+      r.files, r.diagnostics);
   return r;
 }
 
