@@ -15,7 +15,8 @@ struct collector {
     EXPECT_FALSE(f.empty());
     current.append(f);
   }
-  void on_line_end() {
+  void on_line_end(std::string_view last_fragment) {
+    current.append(last_fragment);
     lines.push_back(current);
     current.clear();
   }

@@ -19,15 +19,14 @@ class event_interpreter {
 public:
   event_interpreter(parser_handler& handler, parser_options options);
 
-  /// The next piece of the current line (UTF-8 text without CR or LF).
+  /// The next piece of the current line (UTF-8 text without CR or LF), which goes on later.
   void on_fragment(std::string_view text);
-  /// The current line has ended.
-  void on_line_end();
-  /// One whole line: on_fragment(line) then on_line_end() (for tests and simple callers).
-  void process_line(std::string_view line) {
-    if (!line.empty()) on_fragment(line);
-    on_line_end();
-  }
+  /// The current line ends with `last_fragment` (possibly empty): the same as on_fragment() of it,
+  /// then the end of the line. When no fragment came before, the line is processed whole, without
+  /// staging the field value (the common case, and the fast path).
+  void on_line_end(std::string_view last_fragment = {});
+  /// One whole line (for tests and simple callers).
+  void process_line(std::string_view line) { on_line_end(line); }
   /// End of stream: discards the partial line and the pending block (R35, R36), then on_end().
   void finish();
   /// A new response (reconnection): buffers empty, the last event ID buffer and string start from
@@ -42,9 +41,12 @@ private:
   // What the current line turned out to be, once known.
   enum class line_kind : std::uint8_t { name, comment, data, event, id, retry, unknown };
 
+  void process_whole_line(std::string_view line);
   void begin_value(std::string_view name);
   void consume_value(std::string_view value);
+  bool append_to_data_buffer(std::string_view text);
   void end_field_without_colon();
+  void end_line();
   void dispatch();
   void fail(parse_error e);
   void clear_line() noexcept;

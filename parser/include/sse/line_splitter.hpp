@@ -7,9 +7,11 @@
 // (R8). A CR ends its line at once; whether an LF follows is only known later, so the splitter then
 // swallows one LF at the start of the next text (R9). Nothing waits for the next chunk (R10).
 //
-// The splitter does not buffer: a line reaches the sink as fragments (views of the input), then an
-// end-of-line, so a line of any length costs one pass. Sink: on_fragment(std::string_view) (never
-// empty) and on_line_end().
+// The splitter does not buffer: a line reaches the sink as views of the input, so a line of any
+// length costs one pass. Sink: on_fragment(std::string_view) for a piece of a line that goes on in
+// the next text (never empty), and on_line_end(std::string_view last_fragment) for the piece that
+// ends it (possibly empty). A line that lies within one text, the common case, is therefore a single
+// on_line_end(line) call, which the interpreter takes whole.
 #pragma once
 
 #include <sse/detail/scan.hpp>
@@ -32,10 +34,12 @@ public:
     }
     while (p != end) {
       const unsigned char* eol = detail::find_line_end(p, end);
-      if (eol != p)
-        sink.on_fragment(std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(eol - p)));
-      if (eol == end) return;
-      sink.on_line_end();
+      const std::string_view piece(reinterpret_cast<const char*>(p), static_cast<std::size_t>(eol - p));
+      if (eol == end) {
+        sink.on_fragment(piece);
+        return;
+      }
+      sink.on_line_end(piece);
       p = eol + 1;
       if (*eol == '\r') {
         if (p == end) {

@@ -65,7 +65,9 @@ inline const unsigned char* find_line_end(const unsigned char* p, const unsigned
     if (m != 0) return p + __builtin_ctz(static_cast<unsigned>(m));
     p += 16;
   }
-#else
+#endif
+  // 8 bytes at a time: the whole scan without SSE2, the tail of up to 15 bytes with it (short
+  // chunks and the end of every line are mostly tail).
   while (end - p >= 8) {
     const std::uint64_t v = load64(p);
     const std::uint64_t m = swar_eq(v, broadcast('\r')) | swar_eq(v, broadcast('\n'));
@@ -75,7 +77,6 @@ inline const unsigned char* find_line_end(const unsigned char* p, const unsigned
     }
     p += 8;
   }
-#endif
   while (p != end && *p != '\r' && *p != '\n') ++p;
   return p;
 }
