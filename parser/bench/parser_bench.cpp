@@ -2,7 +2,9 @@
 // the baselines the figures are judged against measured in the same run on the same bytes: a memchr
 // scan for LF (the least any line splitter must do) and a memcpy (the least any parser that keeps
 // the data must do). Absolute figures vary by half between runs on a shared machine; the ratios
-// printed at the end ("of baseline") are what to compare.
+// printed at the end ("of baseline") are what to compare. On a busy machine, run
+//   sse_parser_bench --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
+// so that baselines and parser runs alternate; the ratios then use the medians.
 //
 // Every parser benchmark also counts heap allocations in the steady state (allocs_per_event: the
 // global operator new is replaced in this binary). The parser is reused across passes (reset()
@@ -156,8 +158,10 @@ public:
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {
+      // With --benchmark_repetitions, the median of the repetitions stands for the benchmark.
+      if (run.run_type == Run::RT_Aggregate && run.aggregate_name != "median") continue;
       const auto it = run.counters.find("bytes_per_second");
-      if (it != run.counters.end()) bytes_per_second_[run.benchmark_name()] = it->second.value;
+      if (it != run.counters.end()) bytes_per_second_[run.run_name.function_name] = it->second.value;
     }
   }
   void Finalize() override {

@@ -32,7 +32,6 @@ bool same_bytes(std::string_view a, std::string_view b) noexcept {
 
 event_interpreter::event_interpreter(parser_handler& handler, parser_options options)
     : handler_(&handler), options_(std::move(options)) {
-  id_buffer_ = options_.initial_last_event_id;
   last_event_id_ = options_.initial_last_event_id;
 }
 
@@ -138,14 +137,19 @@ void event_interpreter::process_whole_line(std::string_view line) {
   switch (kind_) {
     case line_kind::data:
       // "Append the field value to the data buffer, then append a single U+000A LINE FEED (LF)
-      // character to the data buffer" (R19).
-      if (append_to_data_buffer(value)) append_to_data_buffer("\n");
+      // character to the data buffer" (R19). Into an empty buffer, without limits: borrowed.
+      if (data_buffer_.empty() && !has_borrowed_data_ && options_.limits.max_event_bytes == 0) {
+        borrowed_data_ = value;
+        has_borrowed_data_ = true;
+      } else if (append_to_data_buffer(value)) {
+        append_to_data_buffer("\n");
+      }
       break;
     case line_kind::event: type_buffer_.assign(value); break;  // "Set the event type buffer" (R18)
     case line_kind::id:
       // "If the field value does not contain U+0000 NULL, then set the last event ID buffer to the
       // field value" (R20, R21).
-      if (std::memchr(value.data(), '\0', value.size()) == nullptr) {
+      if (std::find(value.begin(), value.end(), '\0') == value.end()) {  // ids are short: no memchr call
         id_buffer_.assign(value);
         id_buffer_changed_ = true;
       }
@@ -216,13 +220,10 @@ void event_interpreter::consume_value(std::string_view value) {
   }
 }
 
-bool event_interpreter::append_to_data_buffer(std::string_view text) {
-  if (options_.limits.max_event_bytes != 0 && data_buffer_.size() + text.size() > options_.limits.max_event_bytes) {
-    fail(parse_error::event_too_large);
-    return false;
-  }
-  data_buffer_.append(text);
-  return true;
+void event_interpreter::keep_borrowed_data() {
+  has_borrowed_data_ = false;
+  data_buffer_.assign(borrowed_data_);
+  data_buffer_.push_back('\n');
 }
 
 void event_interpreter::end_field_without_colon() {
@@ -273,23 +274,33 @@ void event_interpreter::dispatch() {
   if (id_buffer_changed_) {
     id_buffer_changed_ = false;
     if (!same_bytes(id_buffer_, last_event_id_)) {
-      last_event_id_ = id_buffer_;
+      // Both now hold the buffer's value; id_buffer_ is only read again after an `id` field
+      // assigns it, so a swap does (no copy, and no allocation once both have grown).
+      last_event_id_.swap(id_buffer_);
       handler_->on_last_event_id(last_event_id_);
     }
   }
-  // Step 2: "If the data buffer is an empty string, set the data buffer and the event type buffer to
-  // the empty string and return." (R28)
-  if (data_buffer_.empty()) {
-    type_buffer_.clear();
-    return;
+  std::string_view data;
+  if (has_borrowed_data_) {
+    // The buffer is the borrowed value and an LF: not empty (step 2), and step 3 removes that LF.
+    has_borrowed_data_ = false;
+    data = borrowed_data_;
+  } else {
+    // Step 2: "If the data buffer is an empty string, set the data buffer and the event type buffer
+    // to the empty string and return." (R28)
+    if (data_buffer_.empty()) {
+      type_buffer_.clear();
+      return;
+    }
+    // Step 3: "If the data buffer's last character is a U+000A LINE FEED (LF) character, then remove
+    // the last character from the data buffer." (R29)
+    if (data_buffer_.back() == '\n') data_buffer_.pop_back();
+    data = data_buffer_;
   }
-  // Step 3: "If the data buffer's last character is a U+000A LINE FEED (LF) character, then remove
-  // the last character from the data buffer." (R29)
-  if (data_buffer_.back() == '\n') data_buffer_.pop_back();
   // Steps 4-6: the event's data, origin, lastEventId; its type is the event type buffer if not empty,
   // otherwise "message" (R30, R31).
   const std::string_view type = type_buffer_.empty() ? std::string_view("message") : std::string_view(type_buffer_);
-  handler_->on_event(event_view{type, data_buffer_, last_event_id_});
+  handler_->on_event(event_view{type, data, last_event_id_});
   // Step 7: "Set the data buffer and the event type buffer to the empty string." (R32)
   data_buffer_.clear();
   type_buffer_.clear();
@@ -301,9 +312,9 @@ void event_interpreter::finish() {
   if (error_ == parse_error::none) {
     clear_line();
     data_buffer_.clear();
+    has_borrowed_data_ = false;
     type_buffer_.clear();
-    id_buffer_ = last_event_id_;  // an undispatched id is never committed (R36)
-    id_buffer_changed_ = false;
+    id_buffer_changed_ = false;  // an undispatched id is never committed (R36)
   }
   handler_->on_end(last_event_id_);
 }
@@ -311,8 +322,8 @@ void event_interpreter::finish() {
 void event_interpreter::reset(std::string_view last_event_id) {
   clear_line();
   data_buffer_.clear();
+  has_borrowed_data_ = false;
   type_buffer_.clear();
-  id_buffer_.assign(last_event_id);
   last_event_id_.assign(last_event_id);
   id_buffer_changed_ = false;
   error_ = parse_error::none;

@@ -20,6 +20,8 @@ struct collector {
     lines.push_back(current);
     current.clear();
   }
+  void on_text_end() { ++texts; }
+  std::size_t texts = 0;
 };
 
 collector split(const std::vector<std::string>& chunks) {

@@ -11,7 +11,8 @@
 // length costs one pass. Sink: on_fragment(std::string_view) for a piece of a line that goes on in
 // the next text (never empty), and on_line_end(std::string_view last_fragment) for the piece that
 // ends it (possibly empty). A line that lies within one text, the common case, is therefore a single
-// on_line_end(line) call, which the interpreter takes whole.
+// on_line_end(line) call, which the interpreter takes whole. After the last of them, on_text_end():
+// the views end there (the text may be the decoder's own storage).
 #pragma once
 
 #include <sse/detail/scan.hpp>
@@ -26,6 +27,19 @@ public:
   template <class Sink>
   void split(std::string_view text, Sink& sink) {
     if (text.empty()) return;
+    split_lines(text, sink);
+    sink.on_text_end();
+  }
+
+  /// True when the last text ended with a CR, so an LF at the start of the next one is swallowed.
+  [[nodiscard]] bool after_cr() const noexcept { return after_cr_; }
+  void reset() noexcept { after_cr_ = false; }
+
+private:
+  bool after_cr_ = false;
+
+  template <class Sink>
+  void split_lines(std::string_view text, Sink& sink) {
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const auto* end = p + text.size();
     if (after_cr_) {
@@ -50,13 +64,6 @@ public:
       }
     }
   }
-
-  /// True when the last text ended with a CR, so an LF at the start of the next one is swallowed.
-  [[nodiscard]] bool after_cr() const noexcept { return after_cr_; }
-  void reset() noexcept { after_cr_ = false; }
-
-private:
-  bool after_cr_ = false;
 };
 
 }  // namespace sse
