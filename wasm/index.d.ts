@@ -94,6 +94,16 @@ export class Parser {
   [Symbol.dispose](): void;
 }
 
+/**
+ * Bytes (or strings) in, observations out: `response.body.pipeThrough(new ObservationStream())`.
+ * The stream's end finishes the parser (the last observation is `end`); its memory is freed when the
+ * stream ends, errors (ParseLimitError, TypeError for a chunk of another type) or is cancelled.
+ */
+export class ObservationStream extends TransformStream<Uint8Array | string, Observation> {
+  /** @throws {TypeError} when an option has the wrong type. */
+  constructor(options?: ParserOptions);
+}
+
 /** The complete observation log of a whole body, ending with `end`. */
 export function parse(body: Uint8Array | string, options?: ParserOptions): Observation[];
 

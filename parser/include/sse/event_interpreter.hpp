@@ -19,14 +19,21 @@ class event_interpreter {
 public:
   event_interpreter(parser_handler& handler, parser_options options);
 
-  /// The next piece of the current line (UTF-8 text without CR or LF).
+  /// The next piece of the current line (UTF-8 text without CR or LF), which goes on later.
   void on_fragment(std::string_view text);
-  /// The current line has ended.
-  void on_line_end();
-  /// One whole line: on_fragment(line) then on_line_end() (for tests and simple callers).
+  /// The current line ends with `last_fragment` (possibly empty): the same as on_fragment() of it,
+  /// then the end of the line. When no fragment came before, the line is processed whole, without
+  /// staging the field value (the common case, and the fast path).
+  void on_line_end(std::string_view last_fragment = {});
+  /// The text that the fragments and lines since the last call were views of is about to go away:
+  /// a data value still borrowed from it is copied into the data buffer.
+  void on_text_end() {
+    if (has_borrowed_data_) keep_borrowed_data();
+  }
+  /// One whole line (for tests and simple callers); nothing refers to `line` afterwards.
   void process_line(std::string_view line) {
-    if (!line.empty()) on_fragment(line);
-    on_line_end();
+    on_line_end(line);
+    on_text_end();
   }
   /// End of stream: discards the partial line and the pending block (R35, R36), then on_end().
   void finish();
@@ -42,9 +49,21 @@ private:
   // What the current line turned out to be, once known.
   enum class line_kind : std::uint8_t { name, comment, data, event, id, retry, unknown };
 
+  void process_whole_line(std::string_view line);
   void begin_value(std::string_view name);
   void consume_value(std::string_view value);
+  bool append_to_data_buffer(std::string_view text) {  // inline: the hot step of every data line
+    if (has_borrowed_data_) keep_borrowed_data();
+    if (options_.limits.max_event_bytes != 0 && data_buffer_.size() + text.size() > options_.limits.max_event_bytes) {
+      fail(parse_error::event_too_large);
+      return false;
+    }
+    data_buffer_.append(text);
+    return true;
+  }
+  void keep_borrowed_data();
   void end_field_without_colon();
+  void end_line();
   void dispatch();
   void fail(parse_error e);
   void clear_line() noexcept;
@@ -54,9 +73,17 @@ private:
 
   // The stream's buffers (§9.2.6): data, event type, last event ID; and the EventSource's state.
   std::string data_buffer_;
+  // The first data line of a block, when it arrives whole, is borrowed rather than copied: the data
+  // buffer is then borrowed_data_ followed by an LF (data_buffer_ itself is empty). A blank line in
+  // the same text dispatches it without a copy; anything else, or the end of the text, copies it.
+  std::string_view borrowed_data_;
+  bool has_borrowed_data_ = false;
   std::string type_buffer_;
+  // The last event ID buffer is id_buffer_ while id_buffer_changed_ (an `id` field assigned it since
+  // the last commit), and equal to last_event_id_ otherwise (id_buffer_'s storage is then unused).
+  // Commits are then O(id length) and never copy.
   std::string id_buffer_;
-  bool id_buffer_changed_ = false;       // assigned since the last commit (keeps commits O(id length))
+  bool id_buffer_changed_ = false;
   std::string last_event_id_;            // the "last event ID string"
   std::int64_t reconnection_time_ = -1;  // -1: never set by this parser
   parse_error error_ = parse_error::none;

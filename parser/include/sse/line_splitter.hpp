@@ -7,9 +7,12 @@
 // (R8). A CR ends its line at once; whether an LF follows is only known later, so the splitter then
 // swallows one LF at the start of the next text (R9). Nothing waits for the next chunk (R10).
 //
-// The splitter does not buffer: a line reaches the sink as fragments (views of the input), then an
-// end-of-line, so a line of any length costs one pass. Sink: on_fragment(std::string_view) (never
-// empty) and on_line_end().
+// The splitter does not buffer: a line reaches the sink as views of the input, so a line of any
+// length costs one pass. Sink: on_fragment(std::string_view) for a piece of a line that goes on in
+// the next text (never empty), and on_line_end(std::string_view last_fragment) for the piece that
+// ends it (possibly empty). A line that lies within one text, the common case, is therefore a single
+// on_line_end(line) call, which the interpreter takes whole. After the last of them, on_text_end():
+// the views end there (the text may be the decoder's own storage).
 #pragma once
 
 #include <sse/detail/scan.hpp>
@@ -24,6 +27,19 @@ public:
   template <class Sink>
   void split(std::string_view text, Sink& sink) {
     if (text.empty()) return;
+    split_lines(text, sink);
+    sink.on_text_end();
+  }
+
+  /// True when the last text ended with a CR, so an LF at the start of the next one is swallowed.
+  [[nodiscard]] bool after_cr() const noexcept { return after_cr_; }
+  void reset() noexcept { after_cr_ = false; }
+
+private:
+  bool after_cr_ = false;
+
+  template <class Sink>
+  void split_lines(std::string_view text, Sink& sink) {
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const auto* end = p + text.size();
     if (after_cr_) {
@@ -32,10 +48,12 @@ public:
     }
     while (p != end) {
       const unsigned char* eol = detail::find_line_end(p, end);
-      if (eol != p)
-        sink.on_fragment(std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(eol - p)));
-      if (eol == end) return;
-      sink.on_line_end();
+      const std::string_view piece(reinterpret_cast<const char*>(p), static_cast<std::size_t>(eol - p));
+      if (eol == end) {
+        sink.on_fragment(piece);
+        return;
+      }
+      sink.on_line_end(piece);
       p = eol + 1;
       if (*eol == '\r') {
         if (p == end) {
@@ -46,13 +64,6 @@ public:
       }
     }
   }
-
-  /// True when the last text ended with a CR, so an LF at the start of the next one is swallowed.
-  [[nodiscard]] bool after_cr() const noexcept { return after_cr_; }
-  void reset() noexcept { after_cr_ = false; }
-
-private:
-  bool after_cr_ = false;
 };
 
 }  // namespace sse

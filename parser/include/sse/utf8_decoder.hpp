@@ -52,6 +52,8 @@ private:
   std::uint8_t pending_len_ = 0;
   std::uint8_t pending_need_ = 0;
 
+  static constexpr std::ptrdiff_t run_block = 16 * 1024;
+
   template <class Sink>
   const unsigned char* continue_pending(const unsigned char* p, const unsigned char* end, Sink& sink);
   template <class Sink>
@@ -115,8 +117,16 @@ template <class Sink>
 void utf8_decoder::decode_body(const unsigned char* p, const unsigned char* end, Sink& sink) {
   const unsigned char* run = p;
   for (;;) {
-    p = detail::find_non_ascii(p, end);
+    // A long valid run goes to the sink in blocks of at most run_block bytes, each while it is
+    // still in the L1 cache from this scan: the line splitter and the data buffer read it again.
+    const unsigned char* block_end = end - run > run_block ? run + run_block : end;
+    p = detail::find_non_ascii(p, block_end);
     if (p == end) break;
+    if (p == block_end) {
+      sink(std::string_view(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run)));
+      run = p;
+      continue;
+    }
     const sequence s = examine(p, end);
     if (s.result == sequence::status::valid) {
       p += s.length;

@@ -1,6 +1,7 @@
 // Compiled by test/types.test.mjs with tsc --noEmit --strict: the declarations (index.d.ts) describe the
 // API as the tests use it, and reject what the API rejects.
 import {
+  ObservationStream,
   ParseLimitError,
   Parser,
   compareLogs,
@@ -74,3 +75,16 @@ parser.feed(5);
 formatObservation({ kind: 'other' });
 // @ts-expect-error options are typed
 new Parser({ lastEventId: 5 });
+
+// The TransformStream: bytes or strings in, observations out.
+async function readAll(body: ReadableStream<Uint8Array>): Promise<Observation[]> {
+  const seen: Observation[] = [];
+  const reader = body.pipeThrough(new ObservationStream({ comments: false })).getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) seen.push(r.value);
+  return seen;
+}
+void readAll;
+const stream: TransformStream<Uint8Array | string, Observation> = new ObservationStream();
+void stream;
+// @ts-expect-error: the options are ParserOptions
+new ObservationStream({ comments: 'yes' });

@@ -59,13 +59,22 @@ inline const unsigned char* find_line_end(const unsigned char* p, const unsigned
 #if defined(__SSE2__)
   const __m128i cr = _mm_set1_epi8('\r');
   const __m128i lf = _mm_set1_epi8('\n');
+  const auto line_ends = [&](const unsigned char* at) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    return _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf));
+  };
+  while (end - p >= 32) {  // 32 bytes per test while no line ends
+    if (_mm_movemask_epi8(_mm_or_si128(line_ends(p), line_ends(p + 16))) != 0) break;
+    p += 32;
+  }
   while (end - p >= 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const int m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+    const int m = _mm_movemask_epi8(line_ends(p));
     if (m != 0) return p + __builtin_ctz(static_cast<unsigned>(m));
     p += 16;
   }
-#else
+#endif
+  // 8 bytes at a time: the whole scan without SSE2, the tail of up to 15 bytes with it (short
+  // chunks and the end of every line are mostly tail).
   while (end - p >= 8) {
     const std::uint64_t v = load64(p);
     const std::uint64_t m = swar_eq(v, broadcast('\r')) | swar_eq(v, broadcast('\n'));
@@ -75,7 +84,6 @@ inline const unsigned char* find_line_end(const unsigned char* p, const unsigned
     }
     p += 8;
   }
-#endif
   while (p != end && *p != '\r' && *p != '\n') ++p;
   return p;
 }
