@@ -1,0 +1,311 @@
+// page_test.mjs: the comparison page (wasm/page/) used as a person uses it, in headless Chromium
+// driven through the DevTools protocol: permalinks and the hash, the tab pattern, rule search,
+// keyboard-only opening of a case, the reproducer's copy buttons (the printf command is run and its
+// bytes compared), a chunked playground run whose per-chunk timing is checked, stale playground
+// results, preset restore, the summary of partial runs, the narrow layout (no horizontal overflow at
+// 420 px), text contrast in the light and dark themes, and no console error of the page's own.
+//
+// Usage: node --experimental-websocket page_test.mjs SSE_CONFORMANCE [CHROMIUM]
+// Exit: 0 all checks passed, 1 a check failed (each is listed), 77 Chromium is not installed.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const [exe, chromium = 'chromium'] = process.argv.slice(2);
+if (!exe) { console.error('usage: page_test.mjs SSE_CONFORMANCE [CHROMIUM]'); process.exit(2); }
+try { execFileSync('sh', ['-c', `command -v ${chromium}`], { stdio: 'ignore' }); } catch {
+  console.log(`${chromium} is not installed: skipped`);
+  process.exit(77);
+}
+if (typeof WebSocket === 'undefined') { console.error('this Node has no WebSocket: run it with --experimental-websocket'); process.exit(2); }
+
+const scratch = mkdtempSync(join(tmpdir(), 'sse-page-test-'));
+const children = [];
+const failures = [];
+let passed = 0;
+const t0 = Date.now();
+function check(name, ok, detail = '') {
+  const at = `[${((Date.now() - t0) / 1000).toFixed(1)} s]`;
+  if (ok) { passed++; console.log(`ok   ${at} ${name}`); } else { failures.push(name); console.log(`FAIL ${at} ${name}${detail ? ': ' + detail : ''}`); }
+}
+function finish(code) {
+  for (const child of children) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }
+  rmSync(scratch, { recursive: true, force: true });
+  process.exit(code);
+}
+process.on('uncaughtException', (e) => { console.error('FAIL the test itself:', e); finish(1); });
+setTimeout(() => { console.error('FAIL: the test took longer than 90 s'); finish(1); }, 90000).unref();
+
+/** Starts a process in its own group and resolves with the first match of `pattern` in its output. */
+function start(command, args, stream, pattern) {
+  const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child[stream].on('data', (d) => {
+      text += d;
+      const m = pattern.exec(text);
+      if (m) resolve(m);
+    });
+    child.on('exit', (code) => reject(new Error(`${command} exited (${code}) before saying ${pattern}: ${text}`)));
+  });
+}
+
+// ---- the server and the browser ------------------------------------------------------------------
+
+const [, port] = await start(exe, ['serve', '--port', '0', '--chunk-delay', '1'], 'stdout', /\(port (\d+)\)/);
+const origin = `http://127.0.0.1:${port}`;
+const [, devtools] = await start(chromium, [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-default-apps', '--mute-audio', '--window-size=1280,900',
+  `--user-data-dir=${join(scratch, 'profile')}`, '--remote-debugging-port=0', 'about:blank',
+], 'stderr', /DevTools listening on (ws:\/\/\S+)/);
+const devtoolsHttp = devtools.replace(/^ws:/, 'http:').replace(/\/devtools\/.*$/, '');
+const target = (await (await fetch(`${devtoolsHttp}/json/list`)).json()).find((t) => t.type === 'page');
+
+const socket = new WebSocket(target.webSocketDebuggerUrl);
+await new Promise((resolve, reject) => { socket.onopen = resolve; socket.onerror = reject; });
+let nextId = 1;
+const pending = new Map();
+const pageErrors = [];
+const networkMessages = [];
+socket.onmessage = (m) => {
+  const msg = JSON.parse(m.data);
+  if (msg.id && pending.has(msg.id)) {
+    const { resolve, reject } = pending.get(msg.id);
+    pending.delete(msg.id);
+    if (msg.error) reject(new Error(`${msg.error.message}`)); else resolve(msg.result);
+    return;
+  }
+  // The page's own errors: exceptions, console.error, and browser log entries about its scripts.
+  if (msg.method === 'Runtime.exceptionThrown') pageErrors.push(msg.params.exceptionDetails.exception?.description ?? msg.params.exceptionDetails.text);
+  if (msg.method === 'Runtime.consoleAPICalled' && ['error', 'assert'].includes(msg.params.type))
+    pageErrors.push(msg.params.args.map((a) => a.value ?? a.description).join(' '));
+  if (msg.method === 'Log.entryAdded' && msg.params.entry.level === 'error') {
+    if (msg.params.entry.source === 'network') networkMessages.push(msg.params.entry.text);
+    else pageErrors.push(`${msg.params.entry.source}: ${msg.params.entry.text}`);
+  }
+};
+function send(method, params = {}) {
+  const id = nextId++;
+  socket.send(JSON.stringify({ id, method, params }));
+  return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+}
+/** Evaluates an expression (awaiting a promise) in the page and returns its value. */
+async function page(expression) {
+  const r = await send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true, userGesture: true });
+  if (r.exceptionDetails) throw new Error(`in the page: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
+  return r.result.value;
+}
+async function until(expression, ms = 10000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await page(expression);
+    if (v) return v;
+    if (Date.now() > end) return v;
+    await sleep(50);
+  }
+}
+async function open(path) {
+  await send('Page.navigate', { url: origin + path });
+  await sleep(100);
+  if (!(await until(`document.body?.dataset.ready === 'true'`))) throw new Error(`${path}: the page did not get ready`);
+}
+async function key(keyName, code, keyCode, modifiers = 0) {
+  for (const type of ['keyDown', 'keyUp']) {
+    await send('Input.dispatchKeyEvent', { type, key: keyName, code, windowsVirtualKeyCode: keyCode, modifiers, ...(type === 'keyDown' && keyName === 'Enter' ? { text: '\r' } : {}) });
+  }
+}
+/** A real mouse click at the centre of the first element matching `selector` (scrolled into view). */
+async function click(selector) {
+  const box = await page(`(() => { const e = document.querySelector(${JSON.stringify(selector)}); if (!e) return null;
+    e.scrollIntoView({ block: 'center' }); const r = e.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; })()`);
+  if (!box) throw new Error(`nothing matches ${selector}`);
+  for (const type of ['mousePressed', 'mouseReleased']) await send('Input.dispatchMouseEvent', { type, x: box.x, y: box.y, button: 'left', clickCount: 1 });
+}
+
+await send('Runtime.enable');
+await send('Log.enable');
+await send('Page.enable');
+await send('Browser.grantPermissions', { origin, permissions: ['clipboardReadWrite', 'clipboardSanitizedWrite'] });
+await send('Emulation.setFocusEmulationEnabled', { enabled: true });
+
+const cases = (await (await fetch(`${origin}/api/cases`)).json()).cases;
+const byId = new Map(cases.map((c) => [c.id, c]));
+
+// ---- loading, search, filters in the URL ----------------------------------------------------------
+
+await open('/?q=R2');
+const shown = await page(`[...document.querySelectorAll('#rows tr.case')].filter((t) => t.style.display !== 'none').map((t) => t.dataset.id)`);
+const citing = cases.filter((c) => c.rules.includes('R2') || c.gap === 'R2').map((c) => c.id);
+check('rule search R2 finds exactly the cases that cite R2', shown.length > 0 && JSON.stringify(shown) === JSON.stringify(citing),
+  `${shown.length} shown, ${citing.length} cite it`);
+check('Run is enabled once the cases are loaded', await page(`!document.getElementById('run').disabled`));
+await page(`(() => { const f = document.getElementById('f-text'); f.value = 'no-such-case-anywhere'; f.dispatchEvent(new Event('input')); })()`);
+check('a search without a match says so instead of a bare table header',
+  await page(`!document.getElementById('no-match').classList.contains('hidden') && document.getElementById('cases').classList.contains('hidden')`));
+check('the search is in the URL', (await page('location.search')).includes('q=no-such-case-anywhere'));
+
+// ---- permalinks and tabs -------------------------------------------------------------------------
+
+const far = cases[cases.length - 5].id;
+await open(`/#case=${encodeURIComponent(far)}`);
+const permalink = await page(`(() => { const t = document.querySelector('tr.case[data-id=${JSON.stringify(far)}]'); const r = t.getBoundingClientRect();
+  return { expanded: t.getAttribute('aria-expanded'), target: t.classList.contains('target'), detail: t.nextElementSibling?.classList.contains('detail'),
+           visible: r.top >= 0 && r.top < innerHeight }; })()`);
+check('#case=ID opens, highlights and scrolls to the case', permalink.expanded === 'true' && permalink.target && permalink.detail && permalink.visible, JSON.stringify(permalink));
+const other = cases[3].id;
+await page(`location.hash = ${JSON.stringify(other)}`);
+check('a bare #ID link opens that case', await until(`document.querySelector('tr.case[data-id=${JSON.stringify(other)}]').getAttribute('aria-expanded') === 'true'`, 2000));
+const clicked = cases[10].id;
+await click(`tr.case[data-id=${JSON.stringify(clicked)}] .desc`);
+check('clicking a row puts the case in the URL', (await page('location.hash')) === `#case=${encodeURIComponent(clicked)}`, await page('location.hash'));
+await click('#tabbtn-playground');
+check('a tab click shows its panel and names it in the hash', await until(`location.hash === '#playground' && !document.getElementById('tab-playground').classList.contains('hidden')`, 2000));
+await page('history.back()');
+check('Back returns to the previous tab', await until(`!document.getElementById('tab-corpus').classList.contains('hidden') && document.getElementById('tabbtn-corpus').getAttribute('aria-selected') === 'true'`, 2000));
+await page(`document.getElementById('tabbtn-corpus').focus()`);
+await key('ArrowRight', 'ArrowRight', 39);
+check('ArrowRight on a tab selects the next one (tab pattern)', await until(`document.activeElement.id === 'tabbtn-playground' && location.hash === '#playground'`, 2000));
+const chip = await page(`document.querySelector('tr.case a.chip')?.href ?? ''`);
+check('a rule chip links to the rule\'s text in the standard', chip.startsWith('https://html.spec.whatwg.org/') && chip.includes('#'), chip);
+
+// ---- keyboard only ---------------------------------------------------------------------------------
+
+await open('/');
+let onRow = false;
+for (let i = 0; i < 60 && !onRow; i++) {
+  await key('Tab', 'Tab', 9);
+  onRow = await page(`document.activeElement?.matches('tr.case') ?? false`);
+}
+check('Tab reaches a case row', onRow);
+const focused = await page('document.activeElement.dataset.id');
+await key('Enter', 'Enter', 13);
+check('Enter opens the focused case (aria-expanded)', await until(`document.querySelector('tr.case[data-id=${JSON.stringify(focused)}]').getAttribute('aria-expanded') === 'true'`, 2000));
+
+// ---- the reproducer --------------------------------------------------------------------------------
+
+const sample = cases.find((c) => c.splits.length > 0 && c.hex.includes('0d')) ?? cases[0];
+await open(`/#case=${encodeURIComponent(sample.id)}`);
+const detail = `tr.case[data-id=${JSON.stringify(sample.id)}] + tr.detail`;
+async function copied(button) {
+  await page(`navigator.clipboard.writeText('')`);
+  await click(`${detail} button.${button}`);
+  return until(`navigator.clipboard.readText()`, 2000);
+}
+const hexText = await copied('copy-hex');
+const hexFromDump = hexText.split('\n').map((l) => l.slice(7, 7 + 48).replace(/[ |]/g, '')).join('');
+check('Copy hex puts a hex dump with offsets on the clipboard', hexText.startsWith('000000 ') && hexFromDump === sample.hex, hexText.slice(0, 80));
+const printf = await copied('copy-printf');
+let printed = '';
+try { printed = execFileSync('sh', ['-c', printf], { cwd: scratch }) && readFileSync(join(scratch, printf.replace(/^.*> /, ''))).toString('hex'); } catch (e) { printed = String(e); }
+check('the copied printf command writes the case\'s exact bytes', printed === sample.hex, printf.slice(0, 80));
+check('Copy CLI command runs just this case', (await copied('copy-cli')) === `sse-conformance run --filter '${sample.id}'`);
+const fixture = JSON.parse(await copied('copy-fixture'));
+check('Copy fixture JSON gives the case as written in its file', fixture.id === sample.id && 'input' in fixture === ('input' in (sample.fixture ?? {})) && fixture.expected !== undefined);
+check('the fixture file is named', (await page(`document.querySelector(${JSON.stringify(detail)} + ' .repro code').textContent`)) === sample.file.slice(sample.file.lastIndexOf('fixtures/')));
+
+// ---- the playground ------------------------------------------------------------------------------
+
+// Three events in three chunks 400 ms apart; the first ends with CR CR at its chunk's end, so a
+// parser that waits for a possible LF after the CR delays it by a whole chunk.
+const delay = 400;
+const text = 'data: a\\r\\r\\|data: b\\n\\n\\|data: c\\n\\n';
+await open(`/#playground&text=${encodeURIComponent(text)}&delay=${delay}`);
+check('the playground state comes from the URL', (await page(`document.getElementById('play-text').value`)) === text && (await page(`document.getElementById('play-delay').value`)) === String(delay));
+await click('#play-run');
+const timed = await until(`window.__sse.playground?.events`, 15000);
+const summary = (timed || []).map((e) => `${e.data}@chunk${e.chunk}+${Math.round(e.ms_after_chunk)}ms`).join(' ');
+check('the chunked playground run shows each event with the chunk that completed it',
+  JSON.stringify((timed || []).map((e) => [e.data, e.chunk])) === JSON.stringify([['a', 0], ['b', 1], ['c', 2]]), summary);
+check(`each event arrives within 250 ms of its chunk (${delay} ms apart)`,
+  (timed || []).length === 3 && timed.every((e) => e.ms_after_chunk > -100 && e.ms_after_chunk < 250), summary);
+check('the shown per-event timing names the chunk', (await page(`[...document.querySelectorAll('#play-browser .when')].length`)) === 3);
+check('the playground end is observed', await page(`[...document.querySelectorAll('#play-browser .k.end')].length === 1`));
+check('the URL keeps the delay', (await page('location.hash')).includes(`delay=${delay}`));
+await page(`document.getElementById('play-text').focus()`);
+await send('Input.insertText', { text: 'x' });
+check('editing after Send removes the old browser log', await page(`document.querySelectorAll('#play-browser .k').length === 0 && /edited/.test(document.getElementById('play-browser').textContent)`));
+await page(`(() => { const t = document.getElementById('play-text'); t.value = 'data: \\\\q\\\\n\\\\n'; t.dispatchEvent(new Event('input')); })()`);
+check('an invalid escape disables Send, says why, and keeps no reference log',
+  await page(`document.getElementById('play-run').disabled && /unknown escape/.test(document.getElementById('play-error').textContent) && document.querySelectorAll('#play-ref .k').length === 0`));
+await page(`(() => { const t = document.getElementById('play-text'); t.value = 'data: \\\\uD800\\\\n\\\\n'; t.dispatchEvent(new Event('input')); })()`);
+check('a lone surrogate disables Send', await page(`document.getElementById('play-run').disabled && /surrogate/.test(document.getElementById('play-error').textContent)`));
+const presetRestored = await page(`(() => { const s = document.getElementById('play-preset'), t = document.getElementById('play-text');
+  s.value = s.options[2].value; s.dispatchEvent(new Event('change')); const original = t.value;
+  t.value += 'edit'; t.dispatchEvent(new Event('input'));
+  const marked = s.value === '';
+  s.value = s.options[2].value; s.dispatchEvent(new Event('change'));
+  return marked && t.value === original; })()`);
+check('re-choosing a preset after an edit restores it', presetRestored);
+await page(`(() => { const t = document.getElementById('play-text'); t.value = 'retry: 60000\\\\ndata: x\\\\n\\\\n'; t.dispatchEvent(new Event('input')); })()`);
+await page(`window.__sse.playground = null`);
+await click('#play-run');
+await until(`window.__sse.playground?.events`, 15000);
+check('a reconnection time beyond the wait is "not waited for", not a missing end',
+  await page(`/not waited for/.test(document.getElementById('play-note').textContent) && !document.querySelector('#play-ref li.missing, #play-browser li.extra')`),
+  await page(`document.getElementById('play-note').textContent`));
+
+// ---- runs and the summary --------------------------------------------------------------------------
+
+await open('/?q=retry%2Fbasic');
+await page(`(() => { const c = document.getElementById('concurrency'); c.value = '100'; c.dispatchEvent(new Event('change')); })()`);
+check('the parallelism input clamps to its stated maximum', (await page(`document.getElementById('concurrency').value`)) === '16');
+const counted = () => page(`['n-pass', 'n-fail', 'n-impl', 'n-skip'].reduce((n, id) => n + Number(document.getElementById(id).textContent), 0)`);
+await click('#run');
+await until(`!document.getElementById('run').disabled && document.getElementById('n-time').textContent !== '–'`, 15000);
+const firstRun = await page(`[...document.querySelectorAll('#rows tr.case')].filter((t) => t.style.display !== 'none').length`);
+check('the cards count the cases of the run', (await counted()) === firstRun, `${await counted()} counted, ${firstRun} run`);
+await page(`(() => { const f = document.getElementById('f-text'); f.value = 'retry/no-space'; f.dispatchEvent(new Event('input')); })()`);
+await click('#run');
+await until(`!document.getElementById('run').disabled`, 15000);
+check('a second run replaces the first in the cards', (await counted()) === 1 && /1 of 1 cases run/.test(await page(`document.getElementById('l-time').textContent`)),
+  await page(`document.getElementById('l-time').textContent`));
+check('the run is announced in a live region', /Done/.test(await page(`document.getElementById('run-status').textContent`)));
+
+// ---- layout and contrast -----------------------------------------------------------------------------
+
+await send('Emulation.setDeviceMetricsOverride', { width: 420, height: 900, deviceScaleFactor: 1, mobile: false });
+await open(`/#case=${encodeURIComponent(sample.id)}`);
+const narrow = await page(`document.documentElement.scrollWidth`);
+check('no horizontal overflow at 420 px (corpus, a case open)', narrow <= 420, `${narrow} px wide`);
+await open(`/#playground`);
+const narrowPlay = await page(`document.documentElement.scrollWidth`);
+check('no horizontal overflow at 420 px (playground)', narrowPlay <= 420, `${narrowPlay} px wide`);
+await send('Emulation.clearDeviceMetricsOverride');
+
+// Every text of these kinds against the colour behind it (the first opaque ancestor background).
+const contrastProbe = `(() => {
+  const lum = (c) => { const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map(Number).map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const opaque = (c) => !/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent';
+  const bg = (e) => { for (; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor; if (opaque(c)) return c; } return 'rgb(255, 255, 255)'; };
+  const bad = [];
+  let checked = 0;
+  for (const e of document.querySelectorAll('.pill, .chip, ol.log li, .desc, .meta, .hint, .cases th, .card .l, .card .n, td.t, .k, .diff span, .tab, .status, .note, .legend-missing, .legend-extra, .bytes .esc')) {
+    if (!e.offsetParent || e.closest('button:disabled')) continue;
+    const fg = getComputedStyle(e).color, back = bg(e);
+    const [a, b] = [lum(fg), lum(back)].sort((x, y) => y - x);
+    const ratio = (a + 0.05) / (b + 0.05);
+    checked++;
+    if (ratio < 4.5) bad.push(e.className + ' "' + e.textContent.slice(0, 20) + '" ' + ratio.toFixed(2));
+  }
+  return { bad: [...new Set(bad)].slice(0, 8), checked, body: lum(getComputedStyle(document.body).backgroundColor) };
+})()`;
+for (const scheme of ['light', 'dark']) {
+  await send('Emulation.setEmulatedMedia', { features: [{ name: 'prefers-color-scheme', value: scheme }] });
+  await open(`/?verdict=&open=${encodeURIComponent(sample.id)}`);
+  // Pills of every verdict, beside the ones the page shows before a run.
+  await page(`document.querySelector('tr.case td').append(...['PASS', 'FAIL', 'IMPL', 'SKIP', 'RUN', 'WAIT', 'NA'].map((k) => {
+    const p = document.createElement('span'); p.className = 'pill ' + k; p.textContent = k; return p; }))`);
+  const { bad, checked, body } = await page(contrastProbe);
+  check(`text contrast is at least 4.5:1 (${scheme} theme, ${checked} texts)`, bad.length === 0 && checked > 100, bad.join('; '));
+  check(`the ${scheme} theme has a ${scheme} background`, scheme === 'dark' ? body < 0.05 : body > 0.8);
+}
+
+check('no console error of the page\'s own', pageErrors.length === 0, pageErrors.slice(0, 5).join(' | '));
+if (networkMessages.length) console.log(`(the browser logged ${networkMessages.length} network messages, not the page's: ${networkMessages[0]})`);
+console.log(`${passed} checks passed, ${failures.length} failed${failures.length ? ': ' + failures.join('; ') : ''}`);
+finish(failures.length ? 1 : 0);
