@@ -40,7 +40,7 @@ namespace {
 
 constexpr std::size_t max_playground_bytes = 1u << 20;
 constexpr std::size_t max_playground_entries = 32;
-constexpr std::size_t max_playground_splits = 4096;
+constexpr std::size_t max_playground_splits = 1024;
 constexpr std::size_t max_body_bytes = 8u << 20;
 
 std::string to_hex(std::string_view bytes) {

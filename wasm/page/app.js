@@ -613,7 +613,7 @@ async function runCases(list, { rerun = false } = {}) {
 
 function setRunning(on) {
   $('run').disabled = on;
-  $('rerun-differing').disabled = on;
+  $('rerun-differing').disabled = on || differingCases().length === 0;
   $('stop').disabled = !on;
   for (const b of document.querySelectorAll('button.rerun')) b.disabled = on;
 }
@@ -907,6 +907,10 @@ async function main() {
   // reconnect, so more cases than the ~6 connections per host can run at once. Firefox waits at
   // least 500 ms per reconnection, so it gets more of them in flight.
   $('concurrency').value = engine.id === 'firefox' ? 12 : 4;
+  if (engine.id === 'firefox') {
+    $('hint').append(' Firefox writes "can’t establish a connection" to its console each time a stream ends (two a case: the priming ' +
+      'response\'s and the case\'s): that end is the reconnection this page measures, not an error of the page.');
+  }
   if (params.get('concurrency')) $('concurrency').value = params.get('concurrency');
   concurrency();
   $('concurrency').addEventListener('change', concurrency);

@@ -88,8 +88,8 @@ TEST_F(HostileServer, PlaygroundSplitsOutsideTheBodyOrOutOfOrderAreA400) {
     EXPECT_LT(res->body.size(), 200u);
   }
   std::string many;
-  for (int i = 1; i < 5000; ++i) many += (many.empty() ? "" : ",") + std::to_string(i);
-  const auto res = client_->Post(("/api/playground?splits=" + many).c_str(), std::string(6000, 'x'), "text/plain");
+  for (int i = 1; i <= 1100; ++i) many += (many.empty() ? "" : ",") + std::to_string(i);
+  const auto res = client_->Post(("/api/playground?splits=" + many).c_str(), std::string(2000, 'x'), "text/plain");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);
   const auto fine = client_->Post("/api/playground?splits=1,2", std::string("data: x\n"), "text/plain");
