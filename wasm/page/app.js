@@ -671,6 +671,7 @@ function setupPlayground() {
   $('play-run').addEventListener('click', runPlayground);
   $('play-share').addEventListener('click', () => copyText(new URL(playgroundHash(playgroundState()), location.href).href, $('play-share')));
   previewPlayground();
+  clearPlaygroundBrowser('(not sent yet: press Send)');
 }
 
 function playgroundState() {

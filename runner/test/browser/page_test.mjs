@@ -7,8 +7,9 @@
 //
 // Usage: node --experimental-websocket page_test.mjs SSE_CONFORMANCE [chromium|firefox]
 // With SSE_PAGE_SHOTS=DIR it also leaves screenshots there (wide, narrow and dark; corpus and playground).
-// Firefox is driven through WebDriver BiDi, without the clipboard checks (no permission without a
-// prompt) and the dark theme (no emulation).
+// Firefox is driven through WebDriver BiDi, reading what the page hands to the clipboard rather than
+// the clipboard (no read permission without a prompt), in the light theme (SSE_PAGE_COLOR_SCHEME=dark
+// for the dark one).
 // Exit: 0 all checks passed, 1 a check failed (each is listed), 77 the browser is not installed.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -136,7 +137,9 @@ async function chromiumDriver() {
   };
 }
 
-/** Firefox through WebDriver BiDi (its built-in remote agent). */
+/** Firefox through WebDriver BiDi (its built-in remote agent). BiDi cannot emulate the colour
+ *  scheme, so SSE_PAGE_COLOR_SCHEME=dark starts it with a dark content theme instead. */
+const darkFirefox = process.env.SSE_PAGE_COLOR_SCHEME === 'dark';
 async function firefoxDriver() {
   const profile = join(scratch, 'profile');
   mkdirSync(profile);
@@ -146,7 +149,8 @@ async function firefoxDriver() {
     'toolkit.telemetry.enabled', 'app.update.enabled', 'browser.safebrowsing.malware.enabled', 'browser.safebrowsing.phishing.enabled',
     'network.captive-portal-service.enabled', 'network.connectivity-service.enabled', 'extensions.update.enabled',
     'browser.discovery.enabled', 'app.normandy.enabled', 'messaging-system.rsexperimentloader.enabled',
-  ].map((pref) => `user_pref("${pref}", false);`).join('\n') + '\nuser_pref("browser.startup.homepage_override.mstone", "ignore");\n');
+  ].map((pref) => `user_pref("${pref}", false);`).join('\n') + '\nuser_pref("browser.startup.homepage_override.mstone", "ignore");\n' +
+    (darkFirefox ? 'user_pref("layout.css.prefers-color-scheme.content-override", 0);\n' : ''));
   const [, bidi] = await start(browser, ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port=0', 'about:blank'],
     'stderr', /WebDriver BiDi listening on (ws:\/\/\S+)/);
   const send = await connect(`${bidi}/session`, (method, params) => {
@@ -164,7 +168,7 @@ async function firefoxDriver() {
   const actions = (list) => send('input.performActions', { context, actions: list });
   return {
     clipboard: false,  // Firefox's page gets no clipboard-read permission without a prompt
-    colorSchemes: ['light'],
+    colorSchemes: [darkFirefox ? 'dark' : 'light'],
     async evaluate(expression) {
       const r = await send('script.evaluate', { expression: `(async () => JSON.stringify(await (${expression})))()`, target: { context },
         awaitPromise: true, userActivation: true });
