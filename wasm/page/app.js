@@ -26,7 +26,7 @@ function detectEngine(ua) {
 }
 const engine = detectEngine(navigator.userAgent);
 if (params.get('engine')) engine.id = params.get('engine');
-$('engine').innerHTML = `<b>${engine.label}</b> · ${engine.id}`;
+$('engine').replaceChildren(el('b', { text: engine.label }), el('span', { class: 'engine-id', text: ` · ${engine.id}` }));
 $('engine').title = navigator.userAgent;
 
 // ---------------------------------------------------------------------------------------------

@@ -365,9 +365,12 @@ await open(`/#case=${encodeURIComponent(sample.id)}`);
 const narrow = await page(`document.documentElement.scrollWidth`);
 await screenshot('narrow-case-open');
 check('no horizontal overflow at 420 px (corpus, a case open)', narrow <= 420, `${narrow} px wide`);
+check('the engine badge is whole at 420 px', await page(`(() => { const e = document.getElementById('engine'); return e.scrollWidth <= e.clientWidth; })()`));
+check('case ids break only after "/" or "-" at 420 px', await page(`[...document.querySelectorAll('.cid')].every((e) => getComputedStyle(e).overflowWrap === 'normal' && getComputedStyle(e).wordBreak === 'normal')`));
 await open(`/#playground`);
 const narrowPlay = await page(`document.documentElement.scrollWidth`);
 await screenshot('narrow-playground');
+if (shots) { await open('/?area=retry'); await screenshot('narrow-top'); }
 check('no horizontal overflow at 420 px (playground)', narrowPlay <= 420, `${narrowPlay} px wide`);
 await driver.resetViewport();
 
