@@ -560,8 +560,8 @@ async function runCases(list, { rerun = false } = {}) {
   state.running = true;
   state.stopRequested = false;
   state.runningIds = new Set();
-  if (!rerun) {
-    // A new run: the table and the cards describe it alone.
+  if (!rerun || !state.planned) {
+    // A new run (or a re-run before any run): the table and the cards describe it alone.
     const earlier = [...state.results.keys()];
     state.results.clear();
     for (const id of earlier) updateRow(id);
