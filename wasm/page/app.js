@@ -36,16 +36,20 @@ const state = {
   cases: [],            // from /api/cases
   byId: new Map(),
   rows: new Map(),      // id -> {tr, detail, cells}
-  results: new Map(),   // id -> server verdict JSON
+  results: new Map(),   // id -> server verdict JSON, of the latest run only
   wasm: new Map(),      // id -> {log, verdict}
   running: false,
   stopRequested: false,
+  planned: 0,           // cases in the latest run, and how many of them have a result
+  doneInRun: 0,
   startedAt: 0,
-  elapsedMs: 0,
+  elapsedMs: 0,         // the latest run's time, its re-runs included
   reference: null,      // the WASM package adapter, or null
   config: null,
+  playground: null,     // the last playground run: {events: [{type, data, chunk, ms_after_chunk}], splits, delay, reconnect}
+  lastCopied: '',       // what the last copy button handed to the clipboard
 };
-window.__sse = state;   // for debugging from the console
+window.__sse = state;   // for debugging from the console, and for runner/test/browser/page_test.mjs
 
 const runId = params.get('run') || `page-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 let runCounter = 0;
