@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
@@ -39,6 +40,7 @@ namespace {
 
 constexpr std::size_t max_playground_bytes = 1u << 20;
 constexpr std::size_t max_playground_entries = 32;
+constexpr std::size_t max_playground_splits = 1024;
 constexpr std::size_t max_body_bytes = 8u << 20;
 
 std::string to_hex(std::string_view bytes) {
@@ -127,6 +129,31 @@ void refuse(httplib::Response& res, int status, const std::string& message) {
   res.set_content(dump({{"error", message}}), "application/json");
 }
 
+/// The playground's `splits` parameter: comma-separated byte offsets where a chunk ends, strictly
+/// increasing, each inside the body (0 < offset < size). nullopt with a reason for anything else.
+std::optional<std::vector<std::size_t>> parse_playground_splits(const std::string& text, std::size_t size,
+                                                                std::string& why) {
+  std::vector<std::size_t> splits;
+  if (text.empty()) return splits;
+  std::size_t previous = 0;
+  for (std::size_t start = 0; start <= text.size();) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    std::size_t offset = 0;
+    const bool digits = !item.empty() && item.size() <= 8 && item.find_first_not_of("0123456789") == std::string::npos;
+    if (digits) offset = std::stoul(item);
+    if (!digits || offset <= previous || offset >= size || splits.size() >= max_playground_splits) {
+      why = "splits: at most " + std::to_string(max_playground_splits) +
+            " increasing byte offsets inside the body, comma-separated";
+      return std::nullopt;
+    }
+    splits.push_back(offset);
+    previous = offset;
+    start = comma + 1;
+  }
+  return splits;
+}
+
 browser_engine engine_param(const std::string& s) {
   return browser_engine_from_string(s).value_or(browser_engine::other);
 }
@@ -137,6 +164,8 @@ struct page_server::state {
   conf::corpus corpus;
   page_server_options options;
   std::unordered_map<std::string, std::size_t> index;  // case id -> position
+  std::unordered_map<std::string, json> fixture_objects;  // case id -> its object in its fixture file
+  json rule_texts = json::object();                       // rule or gap id -> {summary, link}
 
   httplib::Server server;
   std::thread thread;
@@ -172,6 +201,30 @@ struct page_server::state {
     auto& run = runs[id];
     run.run_id = id;
     return run;
+  }
+
+  /// Reads what the page shows beside a case: its object as written in its fixture file (for
+  /// "copy the fixture"), and the rule catalogue's summary and link of every id a case may cite.
+  /// A file that cannot be read (a corpus given as text) leaves its cases without an object.
+  void load_case_sources() {
+    std::set<std::string> files;
+    for (const auto& c : corpus.cases) files.insert(c.file);
+    for (const auto& file : files) {
+      std::ifstream in(file, std::ios::binary);
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      const json doc = conf::check_json_depth(text) ? json() : json::parse(text, nullptr, false);
+      if (!doc.is_object() || !doc.contains("cases") || !doc["cases"].is_array()) continue;
+      for (const auto& object : doc["cases"])
+        if (object.is_object() && object.contains("id") && object["id"].is_string())
+          fixture_objects[object["id"].get<std::string>()] = object;
+    }
+    try {
+      const conf::rule_catalogue& rules = conf::bundled_rules();
+      for (const auto& r : rules.rules) rule_texts[r.id] = {{"summary", r.summary}, {"link", r.link}};
+      for (const auto& g : rules.gaps) rule_texts[g.id] = {{"summary", g.summary}, {"link", g.link}};
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "serve: the page's rule chips have no text: %s\n", e.what());
+    }
   }
 
   const conf::test_case* find_case(const std::string& id) const {
@@ -261,6 +314,7 @@ json page_server::state::cases_json(const engine_profile& profile) const {
         {"expected_reconnect_ms", rx.expected_ms},
         {"wait_ms", rx.wait_ms},
         {"end_observable", rx.end_observable},
+        {"fixture", fixture_objects.count(c.id) ? fixture_objects.at(c.id) : json(nullptr)},
     });
   }
   return {{"engine", std::string(to_string(profile.engine))},
@@ -269,6 +323,7 @@ json page_server::state::cases_json(const engine_profile& profile) const {
           {"priming_retry_ms", priming_retry_ms},
           {"wait_cap_ms", reconnect_wait_cap_ms},
           {"areas", areas},
+          {"rules", rule_texts},
           {"cases", cases}};
 }
 
@@ -497,7 +552,9 @@ void page_server::state::install_routes() {
     const auto profile = profile_for(engine_param(req.get_param_value("engine")));
     json j = cases_json(profile);
     j["wasm_available"] = std::filesystem::exists(options.wasm_dir / "index.js");
-    res.set_content(dump(j), "application/json");
+    // With a charset parameter, cpp-httplib does not compress the answer: its Brotli (quality 11)
+    // took 1.5 s for the corpus's 1.2 MB, on every page load, to save nothing on a loopback address.
+    res.set_content(dump(j), "application/json; charset=utf-8");
   });
   server.Get("/stream", [this](const httplib::Request& req, httplib::Response& res) { handle_stream(req, res); });
   server.Post("/api/result", [this](const httplib::Request& req, httplib::Response& res) { handle_result(req, res); });
@@ -526,10 +583,32 @@ void page_server::state::install_routes() {
     stream_source src;
     src.bytes = req.body;
     src.initial_last_event_id = req.get_param_value("initial_last_event_id");
+    std::string bad_splits;
+    auto splits = parse_playground_splits(req.get_param_value("splits"), src.bytes.size(), bad_splits);
+    if (!splits) {
+      refuse(res, 400, bad_splits);
+      return;
+    }
+    src.splits = std::move(*splits);
+    // The reference is fed chunk by chunk, as the server sends them, so each observation is known
+    // by the chunk that completed it (chunk_of[i] for reference[i]; finish() counts as the last).
     auto reference = conf::make_reference_implementation();
     reference->begin(src.initial_last_event_id);
-    observation_log log = reference->feed(src.bytes);
-    for (auto& o : reference->finish()) log.push_back(std::move(o));
+    observation_log log;
+    json chunk_of = json::array();
+    std::size_t start = 0;
+    for (std::size_t k = 0; k <= src.splits.size(); ++k) {
+      const std::size_t end = k < src.splits.size() ? src.splits[k] : src.bytes.size();
+      for (auto& o : reference->feed(std::string_view(src.bytes).substr(start, end - start))) {
+        log.push_back(std::move(o));
+        chunk_of.push_back(k);
+      }
+      start = end;
+    }
+    for (auto& o : reference->finish()) {
+      log.push_back(std::move(o));
+      chunk_of.push_back(src.splits.size());
+    }
     const std::string token = random_token();
     {
       std::lock_guard lock(mutex);
@@ -541,7 +620,8 @@ void page_server::state::install_routes() {
         playground_order.erase(playground_order.begin());
       }
     }
-    res.set_content(dump({{"token", token}, {"reference", conf::to_json(log)}}), "application/json");
+    res.set_content(dump({{"token", token}, {"reference", conf::to_json(log)}, {"chunk_of", chunk_of}}),
+                    "application/json");
   });
   server.Get("/api/playground", [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(mutex);
@@ -577,6 +657,7 @@ page_server::page_server(conf::corpus corpus, page_server_options options) : sta
   state_->corpus = std::move(corpus);
   state_->options = std::move(options);
   for (std::size_t i = 0; i < state_->corpus.cases.size(); ++i) state_->index.emplace(state_->corpus.cases[i].id, i);
+  state_->load_case_sources();
   state_->install_routes();
 }
 

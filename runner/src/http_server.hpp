@@ -8,7 +8,8 @@
 // Routes (all JSON is UTF-8; byte strings travel as hex):
 //   GET  /                       the page (wasm/page/index.html); other files of wasm/page/ likewise
 //   GET  /wasm/...               the WASM package (its build output folder)
-//   GET  /api/cases?engine=E     the corpus: bytes, pinned splits, expected log, wait times for E
+//   GET  /api/cases?engine=E     the corpus: bytes, pinned splits, expected log, wait times for E,
+//                                each case's object from its fixture file, the cited rules' texts
 //   GET  /stream?run=R&case=ID&attempt=N
 //                                a case's event stream (see browser_observation.hpp for the three
 //                                requests: priming, the case's bytes, the reconnection -> 204)
@@ -16,7 +17,12 @@
 //   POST /api/result             {run, case, attempt, engine, events, timed_out, error} -> the verdict
 //                                (a later attempt's verdict replaces the earlier one)
 //   POST /api/done               {run, engine, user_agent, elapsed_ms}: the page finished a run
-//   POST /api/playground         body = the stream's bytes -> {token, reference}
+//   POST /api/playground?initial_last_event_id=I&splits=A,B,...
+//                                body = the stream's bytes -> {token, reference, chunk_of}: the stream
+//                                is cut after bytes A, B, ... (one flushed chunk each; a 400 unless
+//                                increasing and inside the body); chunk_of[i] is the chunk whose
+//                                feed completed reference[i]
+//   GET  /stream?...&delay=MS    any stream with MS (at most 1000) between two chunks
 //   GET  /api/playground?token=T what the server saw of the playground stream's reconnection
 //
 // Hostile input (runner/README.md, "What the server accepts"): any web page the user visits can send

@@ -6,7 +6,9 @@
 // run=ID names the run; concurrency=N; area=A and verdict=V preset the filters; q=TEXT the search;
 // engine=E overrides the engine detected from the user agent; open=ID (repeatable) opens a case's
 // details; play=1 runs the playground's stream at once (with #playground to show it).
-import { escapeString, escapeBytesRuns, parseEscapedText, hexToBytes, splitEscapes, useEscaper } from './escape.js';
+// The hash is the view (see route()): #corpus, #playground&text=…&id=…&delay=… (the playground's
+// whole state), #case=ID (opens, scrolls to and highlights a case; so does a bare #ID).
+import { escapeString, escapeBytesRuns, parseEscapedText, bytesToNotation, hexToBytes, splitEscapes, useEscaper } from './escape.js';
 import { loadReference } from './reference.js';
 
 const params = new URLSearchParams(location.search);
@@ -24,7 +26,7 @@ function detectEngine(ua) {
 }
 const engine = detectEngine(navigator.userAgent);
 if (params.get('engine')) engine.id = params.get('engine');
-$('engine').innerHTML = `<b>${engine.label}</b> · ${engine.id}`;
+$('engine').replaceChildren(el('b', { text: engine.label }), el('span', { class: 'engine-id', text: ` · ${engine.id}` }));
 $('engine').title = navigator.userAgent;
 
 // ---------------------------------------------------------------------------------------------
@@ -34,16 +36,20 @@ const state = {
   cases: [],            // from /api/cases
   byId: new Map(),
   rows: new Map(),      // id -> {tr, detail, cells}
-  results: new Map(),   // id -> server verdict JSON
+  results: new Map(),   // id -> server verdict JSON, of the latest run only
   wasm: new Map(),      // id -> {log, verdict}
   running: false,
   stopRequested: false,
+  planned: 0,           // cases in the latest run, and how many of them have a result
+  doneInRun: 0,
   startedAt: 0,
-  elapsedMs: 0,
+  elapsedMs: 0,         // the latest run's time, its re-runs included
   reference: null,      // the WASM package adapter, or null
   config: null,
+  playground: null,     // the last playground run: {events: [{type, data, chunk, ms_after_chunk}], splits, delay, reconnect}
+  lastCopied: '',       // what the last copy button handed to the clipboard
 };
-window.__sse = state;   // for debugging from the console
+window.__sse = state;   // for debugging from the console, and for runner/test/browser/page_test.mjs
 
 const runId = params.get('run') || `page-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 let runCounter = 0;
@@ -119,13 +125,58 @@ function bytesView(container, bytes, splits) {
   if (bytes.length === 0) container.append(el('span', { class: 'esc', text: '(empty body)' }));
 }
 
-function diffView(text) {
+function diffView(text, minusSide, plusSide) {
   const pre = el('pre', { class: 'diff' });
   for (const line of text.replace(/\n$/, '').split('\n')) {
     const cls = line.startsWith('- ') ? 'minus' : line.startsWith('+ ') ? 'plus' : 'same';
-    pre.append(el('span', { class: cls, text: line }));
+    const title = cls === 'minus' ? `only in ${minusSide}` : cls === 'plus' ? `only in ${plusSide}` : '';
+    pre.append(el('span', { class: cls, text: line, ...(title ? { title } : {}) }));
   }
   return pre;
+}
+
+/** 16 bytes a line: offset, hex, and the printable ASCII (others as "."); "|" marks a chunk end. */
+function hexDump(bytes, splits) {
+  const cuts = new Set(splits);
+  const lines = [];
+  for (let at = 0; at < bytes.length; at += 16) {
+    let hex = '', ascii = '';
+    for (let i = at; i < at + 16; i++) {
+      if (i >= bytes.length) { hex += '   '; continue; }
+      hex += (cuts.has(i) ? '|' : ' ') + bytes[i].toString(16).padStart(2, '0');
+      ascii += bytes[i] >= 0x20 && bytes[i] < 0x7f ? String.fromCharCode(bytes[i]) : '.';
+    }
+    lines.push(`${at.toString(16).padStart(6, '0')} ${hex}  ${ascii}`);
+  }
+  return lines.join('\n') || '(empty body)';
+}
+
+/** A POSIX shell command writing the bytes to a file: printf with octal escapes, which every printf takes. */
+function printfCommand(bytes, name) {
+  let body = '';
+  for (const b of bytes) {
+    body += b >= 0x20 && b < 0x7f && b !== 0x27 && b !== 0x5c && b !== 0x25 ? String.fromCharCode(b) : '\\' + b.toString(8).padStart(3, '0');
+  }
+  return `printf '${body}' > ${name}.sse`;
+}
+
+/** Copies text (the Clipboard API, or a selected textarea where it is refused) and says so on the button. */
+async function copyText(text, button) {
+  state.lastCopied = text;
+  let ok = true;
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch (_) {
+    const area = el('textarea', { class: 'offscreen', 'aria-hidden': 'true' });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    ok = document.execCommand('copy');
+    area.remove();
+  }
+  const label = button.dataset.label || (button.dataset.label = button.textContent);
+  button.textContent = ok ? 'Copied ✓' : 'Copy failed';
+  setTimeout(() => { button.textContent = label; }, 1500);
 }
 
 function pill(kind, text) { return el('span', { class: `pill ${kind}`, text: text ?? kind }); }
@@ -138,7 +189,11 @@ function browserPill(c) {
   if (state.runningIds?.has(c.id)) return pill('RUN', 'running');
   if (!r) return c.checkable ? pill('WAIT', 'not run') : pill('SKIP', 'n/a');
   // The server's gate status says how the result counts (the same rule as `sse-conformance run`).
-  if (r.status === 'implementation-defined') return pill('IMPL', 'differs*');
+  if (r.status === 'implementation-defined') {
+    const p = pill('IMPL', 'impl.-def.');
+    p.title = 'Differs on a case the standard leaves implementation-defined: not a failure';
+    return p;
+  }
   if (r.status === 'skipped') return pill('SKIP', 'n/a');
   if (r.status === 'ok') return pill('PASS', 'pass');
   return pill('FAIL', 'differs');
@@ -147,7 +202,9 @@ function browserPill(c) {
 function wasmPill(c) {
   const w = state.wasm.get(c.id);
   if (!w) return pill('NA', '–');
-  return w.equal ? pill('PASS', 'pass') : pill('FAIL', 'differs');
+  const p = w.equal ? pill('PASS', 'pass') : pill('FAIL', 'differs');
+  p.title = w.equal ? 'The WASM reference gives the expected log' : 'The WASM reference differs from the expected log';
+  return p;
 }
 
 function buildRows() {
@@ -155,15 +212,23 @@ function buildRows() {
   tbody.replaceChildren();
   for (const c of state.cases) {
     const [area, ...rest] = c.id.split('/');
-    const rules = el('div', { class: 'rules' }, ...c.rules.map((r) => el('span', { class: 'chip', text: r })));
-    if (c.gap) rules.append(el('span', { class: 'chip gap', title: 'implementation-defined', text: c.gap }));
-    const bcell = el('td'), wcell = el('td'), tcell = el('td', { class: 't' });
-    const idcell = el('td', {},
-      el('div', { class: 'cid' }, el('span', { class: 'area', text: area + '/' }), rest.join('/')),
+    const rules = el('div', { class: 'rules' }, ...c.rules.map((r) => ruleChip(r, 'chip')));
+    if (c.gap) rules.append(ruleChip(c.gap, 'chip gap', 'implementation-defined: '));
+    const bcell = el('td', { class: 'v' }), wcell = el('td', { class: 'v' }), tcell = el('td', { class: 't' });
+    // A line may break after a "/" or "-" of the id, never inside a word.
+    const idParts = rest.join('/').split(/(?<=[/-])/).flatMap((part) => [part, el('wbr')]);
+    const idcell = el('td', { class: 'id' },
+      el('div', { class: 'cid' }, el('span', { class: 'area', text: area + '/' }), el('wbr'), ...idParts),
       el('div', { class: 'desc', text: c.description }));
-    const tr = el('tr', { class: 'case' }, bcell, wcell, idcell, el('td', {}, rules), tcell);
+    const tr = el('tr', { class: 'case', tabindex: '0', 'aria-expanded': 'false', 'aria-label': `${c.id}: ${c.description}` },
+      bcell, wcell, idcell, el('td', { class: 'r' }, rules), tcell);
     tr.dataset.id = c.id;
-    tr.addEventListener('click', () => toggleDetail(c.id));
+    tr.addEventListener('click', (e) => { if (!e.target.closest('a')) openFromUser(c.id); });
+    tr.addEventListener('keydown', (e) => {
+      if (e.target !== tr || (e.key !== 'Enter' && e.key !== ' ')) return;
+      e.preventDefault();
+      openFromUser(c.id);
+    });
     tbody.append(tr);
     state.rows.set(c.id, { tr, bcell, wcell, tcell, idcell, detail: null });
     updateRow(c.id);
@@ -189,12 +254,35 @@ function verdictKey(c) {
   return r.outcome;
 }
 
+/** A rule or gap id as a link to its text in the standard, with the catalogue's summary as its title. */
+function ruleChip(id, cls, prefix = '') {
+  const rule = state.config.rules?.[id];
+  const a = el('a', { class: cls, text: id, href: rule?.link || 'https://html.spec.whatwg.org/multipage/server-sent-events.html',
+    target: '_blank', rel: 'noopener' });
+  a.title = prefix + (rule ? `${id}: ${rule.summary}` : id);
+  return a;
+}
+
+/** A click or Enter on a row: toggles it, and the URL names the open case (Back closes it again). */
+function openFromUser(id) {
+  const opening = !state.rows.get(id).detail;
+  toggleDetail(id);
+  if (opening) history.pushState(null, '', `${location.search}#case=${encodeURIComponent(id)}`);
+  else if (currentHash().get('case') === id) history.pushState(null, '', `${location.search}#corpus`);
+  highlight(opening ? id : null);
+}
+
+function highlight(id) {
+  for (const [rid, row] of state.rows) row.tr.classList.toggle('target', rid === id);
+}
+
 function toggleDetail(id) {
   const row = state.rows.get(id);
   if (row.detail) {
     row.detail.remove();
     row.detail = null;
     row.tr.classList.remove('open');
+    row.tr.setAttribute('aria-expanded', 'false');
     return;
   }
   const td = el('td', { colspan: '5' });
@@ -202,6 +290,7 @@ function toggleDetail(id) {
   row.tr.after(tr);
   tr.style.display = row.tr.style.display;
   row.tr.classList.add('open');
+  row.tr.setAttribute('aria-expanded', 'true');
   row.detail = tr;
   fillDetail(state.byId.get(id), tr);
 }
@@ -221,8 +310,9 @@ function fillDetail(c, tr) {
   if (c.guards) box.append(el('p', { class: 'meta', text: 'Guards against: ' + c.guards }));
   box.append(el('h4', { text: 'Input bytes' }));
   const bytes = el('div', { class: 'bytes' });
-  bytesView(bytes, hexToBytes(c.hex), c.splits);
-  box.append(bytes);
+  const raw = hexToBytes(c.hex);
+  bytesView(bytes, raw, c.splits);
+  box.append(bytes, reproducer(c, raw));
 
   const grid = el('div', { class: 'detail-grid' });
   const left = el('div'), right = el('div');
@@ -242,14 +332,44 @@ function fillDetail(c, tr) {
   grid.append(left, right);
   box.append(grid);
   if (r?.diff) {
-    box.append(el('h4', { text: 'Difference (server, same code as `sse-conformance run`)' }));
-    box.append(diffView(r.diff));
+    box.append(el('h4', { text: 'Difference (server, same code as `sse-conformance run`): - expected, + this browser' }));
+    box.append(diffView(r.diff, 'the expected log', 'this browser'));
   }
   if (w && !w.equal) {
-    box.append(el('h4', { text: 'WASM reference against the corpus' }));
-    box.append(diffView(w.diff || 'differs'));
+    box.append(el('h4', { text: 'WASM reference against the corpus: - expected, + reference' }));
+    box.append(diffView(w.diff || 'differs', 'the expected log', 'the WASM reference'));
   }
   td.append(box);
+}
+
+/** What it takes to reproduce a case elsewhere: its file, a hex dump, commands and buttons to copy them. */
+function reproducer(c, raw) {
+  const box = el('div', { class: 'repro' });
+  const file = c.file ? c.file.slice(Math.max(0, c.file.lastIndexOf('fixtures/'))) : '';
+  const name = c.id.replace(/[^A-Za-z0-9._-]+/g, '-');
+  const cli = `sse-conformance run --filter '${c.id}'`;
+  box.append(el('p', { class: 'meta' }, 'Fixture ', el('code', { text: file || '(not from a file)' }),
+    ' · run just this case: ', el('code', { text: cli })));
+  const dump = hexDump(raw, c.splits);
+  const copies = [
+    ['Copy hex', 'copy-hex', () => dump],
+    ['Copy printf', 'copy-printf', () => printfCommand(raw, name)],
+    ['Copy fixture JSON', 'copy-fixture', () => JSON.stringify(c.fixture ?? { id: c.id, expected: c.expected }, null, 2)],
+    ['Copy CLI command', 'copy-cli', () => cli],
+  ];
+  const bar = el('div', { class: 'repro-bar' });
+  for (const [label, cls, text] of copies) {
+    const b = el('button', { class: cls, type: 'button', text: label });
+    b.addEventListener('click', (e) => { e.stopPropagation(); copyText(text(), b); });
+    bar.append(b);
+  }
+  const open = el('a', { class: 'button', href: playgroundHash({ text: bytesToNotation(raw, c.splits), id: c.initial_last_event_id || '', delay: 0 }), text: 'Open in playground' });
+  const rerun = el('button', { class: 'rerun', type: 'button', text: '↻ Re-run this case' });
+  rerun.disabled = state.running || !c.checkable;
+  rerun.addEventListener('click', (e) => { e.stopPropagation(); rerunCases([c]); });
+  bar.append(open, rerun);
+  box.append(bar, el('pre', { class: 'hexdump', text: dump }));
+  return box;
 }
 
 /** Area and search select the cases a run executes; the verdict filter only narrows the view. */
@@ -258,8 +378,10 @@ function selected(c) {
   const q = $('f-text').value.trim().toLowerCase();
   if (area && c.area !== area) return false;
   if (!q) return true;
-  const hay = `${c.id} ${c.description} ${c.rules.join(' ')} ${c.gap} ${(c.tags || []).join(' ')}`.toLowerCase();
-  return q.split(/\s+/).every((w) => hay.includes(w));
+  const hay = `${c.id} ${c.description} ${(c.tags || []).join(' ')}`.toLowerCase();
+  const cited = new Set([...c.rules, c.gap].map((r) => (r || '').toLowerCase()));
+  // A rule or gap id (R2, G4, P1, E1) finds the cases that cite it, not R20..R29 too.
+  return q.split(/\s+/).every((w) => (/^[rgpe]\d+$/.test(w) ? cited.has(w) : hay.includes(w)));
 }
 
 function applyFilterTo(c) {
@@ -277,6 +399,20 @@ function applyFilterTo(c) {
 
 function applyFilters() {
   for (const c of state.cases) applyFilterTo(c);
+  const shown = state.cases.filter((c) => state.rows.get(c.id).tr.style.display !== 'none').length;
+  $('no-match').classList.toggle('hidden', shown > 0 || state.cases.length === 0);
+  $('cases').classList.toggle('hidden', shown === 0 && state.cases.length > 0);
+}
+
+/** The filters live in the query string, so a filtered view is a link. */
+function filtersToUrl() {
+  const q = new URLSearchParams(location.search);
+  for (const [key, id] of [['area', 'f-area'], ['verdict', 'f-verdict'], ['q', 'f-text']]) {
+    if ($(id).value) q.set(key, $(id).value);
+    else q.delete(key);
+  }
+  const search = q.toString();
+  history.replaceState(null, '', `${search ? '?' + search : location.pathname}${location.hash}`);
 }
 
 function casesToRun() {
@@ -294,19 +430,28 @@ function updateSummary() {
     else if (r.status === 'implementation-defined') impl++;
     else fail++;
   }
+  // The results map holds the latest run only (a run clears it; a re-run replaces its cases' results),
+  // so the cards count one run, whatever was stopped or filtered.
+  const total = state.planned || 0;
   $('n-total').textContent = state.cases.length;
+  $('l-total').textContent = total && total !== state.cases.length ? `cases (${total} in this run)` : 'cases';
   $('n-pass').textContent = pass;
   $('n-fail').textContent = fail;
   $('n-impl').textContent = impl;
   $('n-skip').textContent = skip;
-  const total = state.planned || 0;
-  $('bar').style.width = total ? `${Math.min(100, (100 * state.doneInRun) / total)}%` : '0';
+  const percent = total ? Math.min(100, Math.round((100 * state.doneInRun) / total)) : 0;
+  $('bar').style.width = `${percent}%`;
+  $('progress').setAttribute('aria-valuenow', String(percent));
   if (state.startedAt) {
-    const ms = state.running ? performance.now() - state.startedAt : state.elapsedMs;
+    const ms = (state.running ? performance.now() - state.startedAt : 0) + state.elapsedMs;
     $('n-time').textContent = `${(ms / 1000).toFixed(1)} s`;
-    $('l-time').textContent = state.running ? `running: ${state.doneInRun}/${total}` : `${state.doneInRun} cases run`;
+    const counted = `${state.doneInRun} of ${total} cases run`;
+    $('l-time').textContent = state.running ? `running: ${counted}` : state.stopRequested ? `stopped: ${counted}` : counted;
   }
 }
+
+/** Says in the live region what a run did, once at its start and once at its end (not every tick). */
+function announce(text) { $('run-status').textContent = text; }
 
 // ---------------------------------------------------------------------------------------------
 // Running one case through EventSource
@@ -402,27 +547,49 @@ async function runOne(c, run, attempt = 1) {
   updateSummary();
 }
 
-async function runCases(list) {
+/** Parallel EventSources: the input's value, clamped to what it says (1 to 16), and written back clamped. */
+function concurrency() {
+  const input = $('concurrency');
+  const n = Math.round(Number(input.value));
+  const value = Number.isFinite(n) && n >= 1 ? Math.min(16, n) : 4;
+  if (String(value) !== input.value) input.value = String(value);
+  return value;
+}
+
+/** Runs the cases again within the latest run: their results are replaced, the others' are kept. */
+function rerunCases(list) { return runCases(list, { rerun: true }); }
+
+async function runCases(list, { rerun = false } = {}) {
   if (state.running) return;
   state.running = true;
   state.stopRequested = false;
   state.runningIds = new Set();
-  state.planned = list.length;
-  state.doneInRun = 0;
+  if (!rerun || !state.planned) {
+    // A new run (or a re-run before any run): the table and the cards describe it alone.
+    const earlier = [...state.results.keys()];
+    state.results.clear();
+    for (const id of earlier) updateRow(id);
+    state.planned = list.length;
+    state.doneInRun = 0;
+    state.elapsedMs = 0;
+  }
   state.startedAt = performance.now();
-  $('run').disabled = true;
-  $('stop').disabled = false;
+  setRunning(true);
+  announce(`${rerun ? 'Re-running' : 'Running'} ${list.length} case${list.length === 1 ? '' : 's'}…`);
   const run = params.get('run') ? runId : `${runId}-${++runCounter}`;
-  for (const c of list) { state.results.delete(c.id); updateRow(c.id); }
+  for (const c of list) {
+    if (rerun && state.results.has(c.id)) state.doneInRun--;
+    state.results.delete(c.id);
+    updateRow(c.id);
+  }
   const ticker = setInterval(updateSummary, 250);
   const queue = list.filter((c) => c.checkable);
   for (const c of list) if (!c.checkable) state.results.set(c.id, { outcome: 'SKIP', status: 'skipped', detail: c.unchecked, observed: null });
-  state.doneInRun = list.length - queue.length;
-  const concurrency = Math.max(1, Math.min(32, Number($('concurrency').value) || 4));
+  state.doneInRun += list.length - queue.length;
   const worker = async () => {
     while (queue.length && !state.stopRequested) await runOne(queue.shift(), run);
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(Array.from({ length: concurrency() }, worker));
   // A reconnection that came late (or not at all) may be the machine's load rather than the browser:
   // such cases run once more, one at a time, and the second attempt's verdict stands (the server
   // notes that it was a second attempt).
@@ -436,14 +603,27 @@ async function runCases(list) {
     await runOne(c, run, 2);
   }
   clearInterval(ticker);
-  state.elapsedMs = performance.now() - state.startedAt;
+  const elapsedMs = performance.now() - state.startedAt;
+  state.elapsedMs += elapsedMs;
   state.running = false;
-  $('run').disabled = false;
-  $('stop').disabled = true;
+  setRunning(false);
   for (const c of list) updateRow(c.id);
   updateSummary();
   applyFilters();
-  return { run, elapsedMs: state.elapsedMs };
+  const differing = [...state.results.values()].filter((r) => r.status === 'new-failure').length;
+  announce(`${state.stopRequested ? 'Stopped' : 'Done'}: ${$('l-time').textContent}, ${differing} differ${differing === 1 ? 's' : ''} (spec).`);
+  return { run, elapsedMs };
+}
+
+function setRunning(on) {
+  $('run').disabled = on;
+  $('rerun-differing').disabled = on || differingCases().length === 0;
+  $('stop').disabled = !on;
+  for (const b of document.querySelectorAll('button.rerun')) b.disabled = on;
+}
+
+function differingCases() {
+  return state.cases.filter((c) => ['new-failure', 'implementation-defined'].includes(state.results.get(c.id)?.status));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -471,87 +651,164 @@ const PRESETS = [
   ['Mixed example', 'retry: 2000\\nid: 1\\nevent: greeting\\ndata: hello\\r\\ndata: world\\r\\r\\n\\ndata: caf\\xC3\\xA9 \\xFF\\n\\nid\\n\\n'],
   ['id-only block', 'data: a\\n\\nid: 42\\n\\n'],
   ['BOM then CR line endings', '\\xEF\\xBB\\xBFdata: one\\rdata: two\\r\\r'],
+  ['CR at a chunk end (dispatch at once)', 'data: a\\r\\r\\|data: b\\n\\n'],
+  ['CRLF split across chunks', 'data: a\\r\\|\\ndata: b\\r\\n\\r\\|\\n'],
   ['NUL in id and data', 'id: a\\0b\\ndata: x\\0y\\n\\n'],
   ['Empty retry (gap G4)', 'retry\\ndata: x\\n\\n'],
   ['Unterminated last event', 'data: first\\n\\ndata: never dispatched'],
   ['Comments and unknown fields', ': keep-alive\\nfoo: bar\\ndata: x\\n\\n'],
 ];
+const EDITED = '(edited)';
 
 function setupPlayground() {
   const sel = $('play-preset');
-  for (const [name] of PRESETS) sel.append(el('option', { text: name }));
-  sel.addEventListener('change', () => { $('play-text').value = PRESETS[sel.selectedIndex][1]; previewPlayground(); });
-  $('play-text').addEventListener('input', previewPlayground);
-  $('play-id').addEventListener('input', previewPlayground);
+  sel.append(el('option', { text: EDITED, value: '', disabled: '' }));
+  for (const [name] of PRESETS) sel.append(el('option', { text: name, value: name }));
+  sel.value = PRESETS[0][0];
+  // Any edit selects "(edited)", so choosing the preset again restores it.
+  sel.addEventListener('change', () => {
+    const preset = PRESETS.find(([name]) => name === sel.value);
+    if (preset) $('play-text').value = preset[1];
+    playgroundEdited(false);
+  });
+  for (const id of ['play-text', 'play-id', 'play-delay']) $(id).addEventListener('input', () => playgroundEdited(id === 'play-text'));
   $('play-run').addEventListener('click', runPlayground);
+  $('play-share').addEventListener('click', () => copyText(new URL(playgroundHash(playgroundState()), location.href).href, $('play-share')));
   previewPlayground();
+  clearPlaygroundBrowser('(not sent yet: press Send)');
 }
 
-function playgroundBytes() {
-  return parseEscapedText($('play-text').value.replace(/\r\n?/g, '\n'));
+function playgroundState() {
+  return { text: $('play-text').value, id: $('play-id').value, delay: Number($('play-delay').value) || 0 };
+}
+
+/** The playground's whole state as a hash: #playground&text=…&id=…&delay=… */
+function playgroundHash({ text, id, delay }) {
+  const q = new URLSearchParams();
+  q.set('text', text);
+  if (id) q.set('id', id);
+  if (delay) q.set('delay', String(delay));
+  return `#playground&${q}`;
+}
+
+function loadPlaygroundState(hash) {
+  if (!hash.has('text')) return;
+  $('play-text').value = hash.get('text');
+  $('play-id').value = hash.get('id') || '';
+  $('play-delay').value = hash.get('delay') || '0';
+  $('play-preset').value = PRESETS.find(([, text]) => text === hash.get('text'))?.[0] ?? '';
+  previewPlayground();
+  clearPlaygroundBrowser('(not sent yet: press Send)');
+}
+
+/** An edit: the preview follows, the browser's log of the old stream goes, and the URL keeps the state. */
+function playgroundEdited(fromText) {
+  if (fromText) $('play-preset').value = '';
+  previewPlayground();
+  clearPlaygroundBrowser('(edited since the last Send: press Send to run it)');
+  history.replaceState(null, '', `${location.search}${playgroundHash(playgroundState())}`);
+}
+
+function clearPlaygroundBrowser(text) {
+  $('play-browser').replaceChildren(el('li', { class: 'dim', text }));
+  $('play-note').textContent = '';
+}
+
+/** The bytes and chunk ends of the playground's text, with the delay; throws on a bad escape or delay. */
+function playgroundStream() {
+  const splits = [];
+  const bytes = parseEscapedText($('play-text').value.replace(/\r\n?/g, '\n'), splits);
+  const delay = Number($('play-delay').value);
+  if (!Number.isInteger(delay) || delay < 0 || delay > 1000) throw new Error('the delay per chunk is a whole number of ms from 0 to 1000');
+  return { bytes, splits, delay, initial: $('play-id').value };
 }
 
 function previewPlayground() {
-  let bytes;
+  let stream;
   try {
-    bytes = playgroundBytes();
+    stream = playgroundStream();
   } catch (e) {
-    $('play-bytes').textContent = `⚠ ${e.message}`;
+    // Nothing of the previous stream stays: no bytes, no reference log, no Send.
+    $('play-error').textContent = `⚠ ${e.message}. Nothing can be sent until it is fixed.`;
+    $('play-bytes').replaceChildren();
+    $('play-ref').replaceChildren(el('li', { class: 'missing', text: `(no stream: ${e.message})` }));
+    $('play-run').disabled = true;
     return null;
   }
-  bytesView($('play-bytes'), bytes, []);
+  $('play-error').textContent = '';
+  $('play-run').disabled = false;
+  bytesView($('play-bytes'), stream.bytes, stream.splits);
   if (state.reference) {
     try {
-      renderLog($('play-ref'), state.reference.observe(bytes, $('play-id').value, []));
+      renderLog($('play-ref'), state.reference.observe(stream.bytes, stream.initial, stream.splits));
       $('play-ref-src').textContent = '(WASM, live)';
     } catch (e) {
       $('play-ref').replaceChildren(el('li', { class: 'missing', text: String(e) }));
     }
+  } else {
+    $('play-ref').replaceChildren(el('li', { class: 'dim', text: '(shown after Send: the WASM reference is not loaded)' }));
   }
-  return bytes;
+  return stream;
+}
+
+/** Opens the stream in this browser's EventSource; each event with its time after the stream's open. */
+function watchPlayground(token, delay, types, waitMs) {
+  return new Promise((resolve) => {
+    const got = [];
+    let errors = 0, done = false, t = null, openedAt = null;
+    const es = new EventSource(`/stream?play=${token}&delay=${delay}`);
+    const end = () => { if (!done) { done = true; clearTimeout(t); es.close(); resolve({ events: got, openedAt }); } };
+    // The second open is the stream's own response (the first is the priming one).
+    es.onopen = () => { if (errors > 0 && openedAt === null) openedAt = performance.now(); };
+    for (const ty of types) {
+      es.addEventListener(ty, (e) => {
+        if (e instanceof MessageEvent && errors > 0) got.push({ kind: 'event', type: e.type, data: e.data, last_event_id: e.lastEventId, at: performance.now() });
+      });
+    }
+    es.onerror = () => {
+      if (es.readyState === EventSource.CLOSED) return end();
+      if (++errors === 2) t = setTimeout(end, waitMs + 400);
+    };
+    setTimeout(end, waitMs + 10000 + 1000 * delay);
+  });
 }
 
 async function runPlayground() {
-  const bytes = previewPlayground();
-  if (!bytes) return;
+  const stream = previewPlayground();
+  if (!stream) return;
+  const { bytes, splits, delay, initial } = stream;
   $('play-run').disabled = true;
-  $('play-browser').replaceChildren(el('li', { class: 'dim', text: 'running…' }));
-  $('play-note').textContent = '';
+  clearPlaygroundBrowser('running…');
   try {
-    const initial = $('play-id').value;
-    const res = await fetch(`/api/playground?initial_last_event_id=${encodeURIComponent(initial)}`, { method: 'POST', body: bytes });
+    const query = new URLSearchParams({ initial_last_event_id: initial, splits: splits.join(',') });
+    const res = await fetch(`/api/playground?${query}`, { method: 'POST', body: bytes });
     if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-    const { token, reference } = await res.json();
-    const refLog = state.reference ? state.reference.observe(bytes, initial, []) : reference;
+    const { token, reference, chunk_of: chunkOf } = await res.json();
+    const refLog = state.reference ? state.reference.observe(bytes, initial, splits) : reference;
     if (!state.reference) $('play-ref-src').textContent = '(native, from the server)';
-    // Wait for the reconnection as long as the reference's reconnection time says (capped).
-    let retry = state.config.priming_retry_ms;
-    for (const o of refLog) if (o.kind === 'retry') retry = o.ms;
+    // Wait for the reconnection as long as the stream's reconnection time says (capped). Without a
+    // retry line the browser's is the server's priming response's.
+    const retries = refLog.filter((o) => o.kind === 'retry');
+    const retry = retries.length ? retries[retries.length - 1].ms : state.config.priming_retry_ms;
     const waitMs = Math.min(Math.max(retry, state.config.reconnect_floor_ms) + 1500, state.config.wait_cap_ms);
-    const fake = { id: 'playground', expected: refLog, splits: [], wait_ms: waitMs, hex: '' };
-    const types = candidateTypes(fake, bytes, refLog);
-    const events = await new Promise((resolve) => {
-      const got = [];
-      let errors = 0, done = false, t = null;
-      const es = new EventSource(`/stream?play=${token}`);
-      const end = () => { if (!done) { done = true; clearTimeout(t); es.close(); resolve(got); } };
-      for (const ty of types) es.addEventListener(ty, (e) => { if (e instanceof MessageEvent && errors > 0) got.push({ kind: 'event', type: e.type, data: e.data, last_event_id: e.lastEventId }); });
-      es.onerror = () => {
-        if (es.readyState === EventSource.CLOSED) return end();
-        if (++errors === 2) t = setTimeout(end, waitMs + 400);
-      };
-      setTimeout(end, waitMs + 10000);
-    });
+    const waited = retry + 400 <= waitMs;
+    const fake = { id: 'playground', expected: refLog, splits, wait_ms: waitMs, hex: '' };
+    const { events, openedAt } = await watchPlayground(token, delay, candidateTypes(fake, bytes, refLog), waitMs);
     const seen = await (await fetch(`/api/playground?token=${token}`)).json();
-    const log = [...events];
+    const log = events.map(({ at, ...o }) => o);
     if (seen.reconnect?.seen) log.push({ kind: 'end', last_event_id: seen.reconnect.last_event_id });
-    const visible = refLog.filter((o) => o.kind === 'event' || o.kind === 'end');
+    // An end not waited for is not "missing": the page did not wait that long.
+    const visible = refLog.filter((o) => o.kind === 'event' || (o.kind === 'end' && (waited || seen.reconnect?.seen)));
     renderLog($('play-browser'), log, visible, 'extra');
-    renderLog($('play-ref'), refLog, log, 'missing');
+    renderLog($('play-ref'), refLog.filter((o) => o.kind !== 'end' || waited || seen.reconnect?.seen), log, 'missing');
+    state.playground = { events: timedEvents(events, openedAt, refLog, chunkOf, delay), splits, delay, reconnect: seen.reconnect };
+    showEventTimes($('play-browser'), state.playground.events);
+    const source = retries.length ? `the stream's retry: ${retry} ms` : `${retry} ms, from the server's priming response: the stream sets none`;
     $('play-note').textContent = seen.reconnect?.seen
-      ? `Reconnected after ${Math.round(seen.reconnect.delay_ms)} ms (reference reconnection time: ${retry} ms)` +
+      ? `Reconnected after ${Math.round(seen.reconnect.delay_ms)} ms (reconnection time ${source})` +
         (seen.reconnect.header_present ? '.' : ', without a Last-Event-ID header.')
-      : `No reconnection within ${waitMs} ms, so the end (Last-Event-ID) is not known.`;
+      : waited ? `No reconnection within ${waitMs} ms, so the end (Last-Event-ID) is not known.`
+        : `The reconnection time (${source}) is longer than the page waits (${waitMs} ms): the end (Last-Event-ID) was not waited for.`;
   } catch (e) {
     $('play-browser').replaceChildren(el('li', { class: 'missing', text: String(e) }));
   } finally {
@@ -559,23 +816,94 @@ async function runPlayground() {
   }
 }
 
+/**
+ * Each browser event with the chunk that completed the same event in the reference (the n-th event
+ * of each log) and its time after that chunk was due: the stream's open plus `delay` per chunk before it.
+ */
+function timedEvents(events, openedAt, refLog, chunkOf, delay) {
+  const refEvents = [];
+  refLog.forEach((o, i) => { if (o.kind === 'event') refEvents.push(chunkOf?.[i] ?? null); });
+  return events.map((e, n) => {
+    const chunk = refEvents[n] ?? null;
+    const msAfterChunk = chunk === null || openedAt === null ? null : e.at - openedAt - chunk * delay;
+    return { type: e.type, data: e.data, chunk, ms_after_chunk: msAfterChunk };
+  });
+}
+
+function showEventTimes(ol, timed) {
+  const items = [...ol.children].filter((li) => li.querySelector('.k.event'));
+  items.forEach((li, n) => {
+    const t = timed[n];
+    if (!t || t.ms_after_chunk === null) return;
+    li.append(el('span', { class: 'when', title: 'time after the chunk that completed the event was sent',
+      text: ` +${Math.max(0, Math.round(t.ms_after_chunk))} ms after chunk ${t.chunk + 1}` }));
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
-// Start
+// Tabs and the URL hash
+
+function tabButtons() { return [...document.querySelectorAll('[role=tab][data-tab]')]; }
+
+function currentHash() { return new URLSearchParams(location.hash.slice(1)); }
+
+/** Shows the tab named `name` (the ARIA tab pattern: one tab selected and in the Tab order). */
+function showTab(name) {
+  const buttons = tabButtons();
+  if (!buttons.some((b) => b.dataset.tab === name)) name = buttons[0].dataset.tab;
+  for (const b of buttons) {
+    const on = b.dataset.tab === name;
+    b.classList.toggle('active', on);
+    b.setAttribute('aria-selected', String(on));
+    b.tabIndex = on ? 0 : -1;
+    $(b.getAttribute('aria-controls')).classList.toggle('hidden', !on);
+  }
+  return name;
+}
+
+/**
+ * The hash names the view: "#NAME" a tab; "#case=ID" (or a bare "#ID") the corpus with that case
+ * open, scrolled to and highlighted; "#playground&text=…" the playground with that state.
+ */
+function route() {
+  const hash = currentHash();
+  const bare = [...hash.keys()][0] ?? '';
+  const caseId = hash.get('case') ?? (state.byId.has(bare) ? bare : null);
+  const tab = showTab(caseId ? 'corpus' : bare);
+  if (tab === 'playground') loadPlaygroundState(hash);
+  if (caseId && state.rows.has(caseId)) revealCase(caseId);
+}
+
+function revealCase(id) {
+  const row = state.rows.get(id);
+  if (!row.detail) toggleDetail(id);
+  if (row.tr.style.display === 'none') {
+    // A filter hides it: clear the filters rather than open an invisible case.
+    for (const f of ['f-area', 'f-verdict', 'f-text']) $(f).value = '';
+    applyFilters();
+    filtersToUrl();
+  }
+  highlight(id);
+  row.tr.scrollIntoView({ block: 'start' });
+}
 
 function setupTabs() {
-  const show = (name) => {
-    for (const b of document.querySelectorAll('.tab[data-tab]')) {
-      const on = b.dataset.tab === name;
-      b.classList.toggle('active', on);
-      b.setAttribute('aria-selected', String(on));
-    }
-    $('tab-corpus').classList.toggle('hidden', name !== 'corpus');
-    $('tab-playground').classList.toggle('hidden', name !== 'playground');
-  };
-  for (const b of document.querySelectorAll('.tab[data-tab]')) {
-    b.addEventListener('click', () => { history.replaceState(null, '', `${location.search}#${b.dataset.tab}`); show(b.dataset.tab); });
+  for (const b of tabButtons()) {
+    b.addEventListener('click', () => { if (location.hash !== `#${b.dataset.tab}`) location.hash = b.dataset.tab; else showTab(b.dataset.tab); });
+    // Arrow keys, Home and End move between the tabs and select them.
+    b.addEventListener('keydown', (e) => {
+      const buttons = tabButtons();
+      const at = buttons.indexOf(b);
+      const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: buttons.length - 1 }[e.key];
+      if (to === undefined) return;
+      e.preventDefault();
+      const next = buttons[(to + buttons.length) % buttons.length];
+      next.focus();
+      next.click();
+    });
   }
-  show(location.hash === '#playground' ? 'playground' : 'corpus');
+  window.addEventListener('hashchange', route);
+  showTab(currentHash().keys().next().value ?? 'corpus');
 }
 
 async function main() {
@@ -584,7 +912,13 @@ async function main() {
   // reconnect, so more cases than the ~6 connections per host can run at once. Firefox waits at
   // least 500 ms per reconnection, so it gets more of them in flight.
   $('concurrency').value = engine.id === 'firefox' ? 12 : 4;
+  if (engine.id === 'firefox') {
+    $('hint').append(' Firefox writes "can’t establish a connection" to its console each time a stream ends (two a case: the priming ' +
+      'response\'s and the case\'s): that end is the reconnection this page measures, not an error of the page.');
+  }
   if (params.get('concurrency')) $('concurrency').value = params.get('concurrency');
+  concurrency();
+  $('concurrency').addEventListener('change', concurrency);
   const res = await fetch(`/api/cases?engine=${encodeURIComponent(engine.id)}`);
   state.config = await res.json();
   state.cases = state.config.cases;
@@ -593,11 +927,11 @@ async function main() {
   if (params.get('area')) $('f-area').value = params.get('area');
   if (params.get('verdict')) $('f-verdict').value = params.get('verdict');
   if (params.get('q')) $('f-text').value = params.get('q');
-  for (const id of ['f-area', 'f-verdict', 'f-text']) $(id).addEventListener('input', applyFilters);
+  for (const id of ['f-area', 'f-verdict', 'f-text']) $(id).addEventListener('input', () => { applyFilters(); filtersToUrl(); });
   buildRows();
   updateSummary();
 
-  state.reference = await loadReference().catch((e) => { console.warn(e); return null; });
+  state.reference = await loadReference();
   if (state.reference) useEscaper(state.reference.escape);
   $('wasm-status').textContent = state.reference
     ? `WASM reference: ${state.reference.description}`
@@ -606,8 +940,14 @@ async function main() {
   setupPlayground();
 
   $('run').addEventListener('click', () => runCases(casesToRun()));
+  $('rerun-differing').addEventListener('click', () => rerunCases(differingCases()));
   $('stop').addEventListener('click', () => { state.stopRequested = true; });
-  $('run').textContent = '▶ Run';
+  setRunning(false);
+  route();
+  for (const id of params.getAll('open')) if (state.rows.has(id) && !state.rows.get(id).detail) toggleDetail(id);
+  const firstOpen = params.getAll('open').find((id) => state.rows.has(id));
+  if (firstOpen) revealCase(firstOpen);
+  document.body.dataset.ready = 'true';
 
   if (params.get('play') === '1') runPlayground();
   if (params.get('auto') === '1') {
@@ -615,7 +955,6 @@ async function main() {
     await postJSON('/api/done', { run, engine: engine.id, user_agent: navigator.userAgent, elapsed_ms: elapsedMs });
     document.title = 'done: ' + document.title;
   }
-  for (const id of params.getAll('open')) if (state.rows.has(id)) toggleDetail(id);
 }
 
 main().catch((e) => {

@@ -121,10 +121,12 @@ export function escapeBytesRuns(bytes) {
 
 /**
  * Parses the playground's notation into bytes: \r \n \t \0 \\ \xHH (one byte) \uHHHH and \u{H..}
- * (a code point, as UTF-8); a real line break is LF; everything else is its UTF-8.
+ * (a code point, as UTF-8); a real line break is LF; everything else is its UTF-8. When `splits` is
+ * an array, \| marks a chunk boundary: the byte offset where it stands is pushed to `splits` (a
+ * marker that would make an empty chunk, at the start, the end or after another, is dropped).
  * Throws Error with the position of a bad escape.
  */
-export function parseEscapedText(text) {
+export function parseEscapedText(text, splits = null) {
   const out = [];
   const utf8 = new TextEncoder();
   const pushCp = (cp, at) => {
@@ -142,6 +144,11 @@ export function parseEscapedText(text) {
     const next = text[i + 1];
     const simple = { r: 0x0d, n: 0x0a, t: 0x09, '0': 0x00, '\\': 0x5c };
     if (next in simple) { out.push(simple[next]); i++; continue; }
+    if (next === '|' && splits) {
+      if (out.length > 0 && out.length !== splits[splits.length - 1]) splits.push(out.length);
+      i++;
+      continue;
+    }
     if (next === 'x') {
       const h = text.slice(i + 2, i + 4);
       if (!/^[0-9a-fA-F]{2}$/.test(h)) throw new Error(`\\x at ${i} needs two hex digits`);
@@ -156,7 +163,35 @@ export function parseEscapedText(text) {
     }
     throw new Error(`unknown escape \\${next ?? ''} at ${i} (use \\\\ for a backslash)`);
   }
+  if (splits && splits[splits.length - 1] === out.length) splits.pop();
   return new Uint8Array(out);
+}
+
+/**
+ * Bytes (and chunk boundaries) in the playground's notation, so that parseEscapedText(result, s)
+ * gives back the same bytes and splits: printable ASCII and visible UTF-8 as they are, \r \n \t \0 \\,
+ * invisible code points as \u{H..}, other bytes (controls, invalid UTF-8) as \xHH, and \| at each split.
+ */
+export function bytesToNotation(bytes, splits = []) {
+  const cuts = new Set(splits);
+  const named = { 0x0d: '\\r', 0x0a: '\\n', 0x09: '\\t', 0x00: '\\0', 0x5c: '\\\\' };
+  let out = '';
+  for (let i = 0; i < bytes.length;) {
+    if (cuts.has(i) && i > 0) out += '\\|';
+    const d = decodeAt(bytes, i);
+    if (d === null) { out += '\\x' + hex2(bytes[i]); i += 1; continue; }
+    const cp = d[0];
+    // A code point cut by a chunk boundary is written byte by byte, so the cut can stand between them.
+    let straddles = false;
+    for (let k = 1; k < d[1]; k++) straddles ||= cuts.has(i + k);
+    if (straddles) { for (let k = 0; k < d[1]; k++) out += (k && cuts.has(i + k) ? '\\|' : '') + '\\x' + hex2(bytes[i + k]); }
+    else if (named[cp] !== undefined) out += named[cp];
+    else if (cp < 0x20 || cp === 0x7f) out += '\\x' + hex2(cp);
+    else if (invisible(cp)) out += `\\u{${cp.toString(16).toUpperCase()}}`;
+    else out += String.fromCodePoint(cp);
+    i += d[1];
+  }
+  return out;
 }
 
 export function hexToBytes(hex) {

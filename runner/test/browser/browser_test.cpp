@@ -270,6 +270,37 @@ TEST_F(PageServer, CaseListAndPlayground) {
   EXPECT_EQ(body->body, "data: z\n\n");
 }
 
+TEST_F(PageServer, PlaygroundStreamIsSentInTheGivenChunksAndSaysWhichChunkCompletedEachObservation) {
+  auto play = client_->Post("/api/playground?splits=8,14", std::string("data: a\r\rdata: b\n\n"),
+                            "application/octet-stream");
+  ASSERT_TRUE(play);
+  ASSERT_EQ(play->status, 200) << play->body;
+  const auto p = nlohmann::json::parse(play->body);
+  ASSERT_EQ(p["reference"].size(), 3u);  // event a, event b, end
+  // The second CR (the first byte of chunk 1) ends the blank line, so chunk 1 completes event a.
+  EXPECT_EQ(p["chunk_of"], nlohmann::json::array({1, 2, 2}));
+  const std::string url = "/stream?play=" + p["token"].get<std::string>();
+  ASSERT_TRUE(client_->Get(url));  // the priming response
+  std::vector<std::string> chunks;
+  auto body = client_->Get(url + "&delay=5", [&](const char* data, std::size_t n) {
+    chunks.emplace_back(data, n);
+    return true;
+  });
+  ASSERT_TRUE(body);
+  EXPECT_EQ(chunks, (std::vector<std::string>{"data: a\r", "\rdata:", " b\n\n"}));
+}
+
+TEST_F(PageServer, CasesCarryTheirFixtureObjectAndTheRuleTexts) {
+  auto r = client_->Get("/api/cases");
+  ASSERT_TRUE(r);
+  const auto j = nlohmann::json::parse(r->body);
+  ASSERT_TRUE(j["rules"].contains("R1"));
+  EXPECT_FALSE(j["rules"]["R1"]["summary"].get<std::string>().empty());
+  EXPECT_NE(j["rules"]["R1"]["link"].get<std::string>().find("html.spec.whatwg.org"), std::string::npos);
+  // The test corpus is given as text, so its cases have no file to copy from.
+  EXPECT_TRUE(j["cases"][0]["fixture"].is_null());
+}
+
 TEST_F(PageServer, UnknownCaseIs404) {
   auto r = client_->Get("/stream?run=t&case=no/such-case");
   ASSERT_TRUE(r);

@@ -77,6 +77,26 @@ TEST_F(HostileServer, Item01DeeplyNestedEventsAreA400AndTheServerLives) {
   EXPECT_EQ(alive->status, 200);
 }
 
+TEST_F(HostileServer, PlaygroundSplitsOutsideTheBodyOrOutOfOrderAreA400) {
+  start();
+  const std::string huge = std::string(40, '9');
+  for (const std::string& splits : std::vector<std::string>{"0", "9", "3,3", "4,2", "1,,2", "a", "-1", "2,", huge, "1 2"}) {
+    const auto res = client_->Post(("/api/playground?splits=" + httplib::detail::encode_query_param(splits)).c_str(),
+                                   std::string("data: x\n"), "text/plain");
+    ASSERT_TRUE(res) << splits;
+    EXPECT_EQ(res->status, 400) << splits;
+    EXPECT_LT(res->body.size(), 200u);
+  }
+  std::string many;
+  for (int i = 1; i <= 1100; ++i) many += (many.empty() ? "" : ",") + std::to_string(i);
+  const auto res = client_->Post(("/api/playground?splits=" + many).c_str(), std::string(2000, 'x'), "text/plain");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  const auto fine = client_->Post("/api/playground?splits=1,2", std::string("data: x\n"), "text/plain");
+  ASSERT_TRUE(fine);
+  EXPECT_EQ(fine->status, 200);
+}
+
 TEST_F(HostileServer, Item11WrongTypesAreA400WithoutInternals) {
   start();
   for (const char* body :
