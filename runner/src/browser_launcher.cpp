@@ -1,6 +1,8 @@
 // browser_launcher.cpp: starting and ending a headless browser (see the header).
 #include "browser_launcher.hpp"
 
+#include "text_util.hpp"
+
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -16,17 +18,6 @@ namespace sse::runner {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char ch : s) {
-    if (ch == '\'')
-      out += "'\\''";
-    else
-      out += ch;
-  }
-  return out + "'";
-}
 
 bool executable(const std::string& path) { return ::access(path.c_str(), X_OK) == 0; }
 

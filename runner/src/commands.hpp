@@ -30,6 +30,7 @@ void add_list_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 void add_matrix_command(CLI::App& app, int& exit_code);
 void add_encode_command(CLI::App& app, int& exit_code);   // cmd_encode.cpp: the writing side
+void add_connect_command(CLI::App& app, int& exit_code);  // cmd_connect.cpp: scenarios through real clients
 void add_serve_command(CLI::App& app, int& exit_code);    // cmd_serve.cpp (runner/browser.cmake)
 void add_browser_command(CLI::App& app, int& exit_code);  // cmd_browser.cpp (runner/browser.cmake)
 
