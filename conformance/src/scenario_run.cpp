@@ -256,7 +256,8 @@ std::string diff_logs(const scenario_log& expected, const scenario_log& observed
   if (observed == expected) return {};
   std::size_t first = 0;
   while (first < expected.size() && first < observed.size() && expected[first] == observed[first]) ++first;
-  std::string out = "the log differs from entry " + std::to_string(first) + " on (  same, - expected only, + observed):\n";
+  std::string out =
+      "the log differs from entry " + std::to_string(first) + " on (  same, - expected only, + observed):\n";
   for (std::size_t i = 0; i < first; ++i) out += "    " + format_log_entry(expected[i]) + "\n";
   for (std::size_t i = first; i < expected.size(); ++i) out += "  - " + format_log_entry(expected[i]) + "\n";
   for (std::size_t i = first; i < observed.size(); ++i) out += "  + " + format_log_entry(observed[i]) + "\n";

@@ -122,7 +122,8 @@ void adapter_implementation::post(const std::string& message) {
   send(message);
 }
 
-std::optional<std::string> adapter_implementation::receive_by(clock_type::time_point deadline, const char* waiting_for) {
+std::optional<std::string> adapter_implementation::receive_by(clock_type::time_point deadline,
+                                                              const char* waiting_for) {
   std::string line;
   switch (process_->read_line(line, deadline)) {
     case io_failure::none: return line;

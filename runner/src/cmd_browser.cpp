@@ -67,24 +67,6 @@ std::string engine_version(const std::string& user_agent, browser_engine e) {
   return user_agent.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
-/// The installed package's version (Debian), e.g. "156.0.8078.79-1~deb12u1" -> "156.0.8078.79";
-/// empty when dpkg-query does not know it (another distribution, --browser-binary).
-std::string package_version(browser_engine e) {
-  const char* package = e == browser_engine::chromium  ? "chromium"
-                        : e == browser_engine::firefox ? "firefox-esr"
-                                                       : "libwebkit2gtk-4.1-0";
-  const std::string command = std::string("dpkg-query -W -f='${Version}' ") + package + " 2>/dev/null";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return {};
-  char buffer[128] = "";
-  const std::size_t n = std::fread(buffer, 1, sizeof buffer - 1, pipe);
-  ::pclose(pipe);
-  std::string version(buffer, n);
-  if (const auto dash = version.find('-'); dash != std::string::npos) version.resize(dash);
-  if (const auto colon = version.find(':'); colon != std::string::npos) version.erase(0, colon + 1);
-  return version;
-}
-
 std::unique_ptr<page_server> start_page_server(const browser_command_options& o, const selected_corpus& selected) {
   try {
     auto server = std::make_unique<page_server>(selected.copy(), page_server_options_from(o.page));
@@ -151,7 +133,7 @@ implementation_info engine_info(const browser_command_options& o, browser_engine
                                 const browser_launch& browser) {
   implementation_info info;
   info.name = std::string(to_string(engine)) + " (EventSource)";
-  info.version = o.binary.empty() ? package_version(engine) : std::string();
+  info.version = o.binary.empty() ? installed_browser_version(engine) : std::string();
   if (info.version.empty()) info.version = engine_version(result.user_agent, engine);
   info.command = browser.command();
   info.caps = browser_capabilities();

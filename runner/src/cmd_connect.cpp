@@ -4,7 +4,9 @@
 // observes, and scenario_judge decides; verdicts, reports, baselines and exit codes are those of
 // `run` (to_record, evaluate_gate, publish). Scenarios run concurrently, one adapter process and one
 // server per job.
+#include "browser_client.hpp"
 #include "commands.hpp"
+#include "scenario_client.hpp"
 #include "scenario_judge.hpp"
 #include "text_util.hpp"
 
@@ -24,26 +26,45 @@ namespace conf = sse::conformance;
 using namespace std::chrono_literals;
 
 /// A client adapter: an adapter process whose hello says "mode":"client".
-struct client_adapter {
-  std::unique_ptr<adapter_implementation> process;
-  std::set<std::string> actions;  ///< The page actions it can script ("close", "abort").
-};
-
-client_adapter start_client(const adapter_options& options) {
-  client_adapter out{std::make_unique<adapter_implementation>(options), {}};
-  const std::string& line = out.process->hello_line();
-  const json hello = json::parse(line, nullptr, false);
-  if (hello.value("mode", json()) != "client")
-    out.process->reject(R"(invalid hello: key 'mode': expected "client" (a parsing adapter has no client))", line);
-  const json actions = hello.value("actions", json::array());
-  if (!actions.is_array()) out.process->reject("invalid hello: key 'actions': expected an array", line);
-  for (const auto& a : actions) {
-    if (a != "close" && a != "abort")
-      out.process->reject(R"(invalid hello: key 'actions': expected "close" and/or "abort")", line);
-    out.actions.insert(a.get<std::string>());
+class adapter_client final : public scenario_client {
+public:
+  explicit adapter_client(const adapter_options& options)
+      : process_(std::make_unique<adapter_implementation>(options)) {
+    const std::string& line = process_->hello_line();
+    const json hello = json::parse(line, nullptr, false);
+    if (hello.value("mode", json()) != "client")
+      reject(R"(invalid hello: key 'mode': expected "client" (a parsing adapter has no client))", line);
+    const json actions = hello.value("actions", json::array());
+    if (!actions.is_array()) reject("invalid hello: key 'actions': expected an array", line);
+    for (const auto& a : actions) {
+      if (a != "close" && a != "abort")
+        reject(R"(invalid hello: key 'actions': expected "close" and/or "abort")", line);
+      actions_.insert(a.get<std::string>());
+    }
   }
-  return out;
-}
+  [[nodiscard]] const adapter_identity& identity() const { return process_->identity(); }
+  [[nodiscard]] const std::set<std::string>& actions() const override { return actions_; }
+  void connect(scenario_server&, const std::string& message) override { process_->post(message); }
+  std::optional<std::string> next_line(clock_type::time_point deadline) override {
+    return process_->receive_by(deadline, "the client's observations");
+  }
+  void stop(clock_type::time_point deadline) override {
+    process_->post(R"({"type":"stop"})");
+    for (;;) {
+      const auto line = process_->receive_by(deadline, "'stopped'");
+      if (!line) throw adapter_fault(outcome::timeout, "the client did not answer 'stop'", {}, {});
+      const json message = json::parse(*line, nullptr, false);
+      if (message.is_object() && message.value("type", json()) == "stopped") return;
+    }
+  }
+  [[noreturn]] void reject(const std::string& problem, const std::string& line) override {
+    process_->reject(problem, line);
+  }
+
+private:
+  std::unique_ptr<adapter_implementation> process_;
+  std::set<std::string> actions_;
+};
 
 /// The `connect` message for a scenario on a server.
 std::string connect_message(const conf::scenario& s, const conf::scenario_run_options& origins) {
@@ -68,7 +89,7 @@ std::string connect_message(const conf::scenario& s, const conf::scenario_run_op
 std::optional<conf::log_entry> parse_entry(const json& entry, const conf::scenario_run_options& origins,
                                            std::string& problem) {
   static const std::map<std::string, conf::log_kind> kinds = {
-      {"construct", conf::log_kind::construct}, {"open", conf::log_kind::open}, {"message", conf::log_kind::message},
+      {"construct", conf::log_kind::construct}, {"open", conf::log_kind::open},   {"message", conf::log_kind::message},
       {"error", conf::log_kind::error},         {"close", conf::log_kind::close}, {"abort", conf::log_kind::abort}};
   if (!entry.is_object()) {
     problem = "key 'entry': expected an object";
@@ -84,8 +105,8 @@ std::optional<conf::log_entry> parse_entry(const json& entry, const conf::scenar
   e.kind = kind->second;
   e.state = static_cast<ready_state>(state.get<int>());
   if (e.kind == conf::log_kind::message) {
-    for (auto [key, member] : {std::pair{"type", &e.type}, {"data", &e.data}, {"last_event_id", &e.last_event_id},
-                               {"origin", &e.origin}}) {
+    for (auto [key, member] :
+         {std::pair{"type", &e.type}, {"data", &e.data}, {"last_event_id", &e.last_event_id}, {"origin", &e.origin}}) {
       const json value = entry.value(key, json());
       if (!value.is_string()) {
         problem = std::string("key 'entry.") + key + "': expected a string";
@@ -101,7 +122,6 @@ std::optional<conf::log_entry> parse_entry(const json& entry, const conf::scenar
 struct connect_settings {
   adapter_options adapter;
   scenario_limits limits;
-  unsigned jobs = 1;
   bool progress = false;
 };
 
@@ -131,14 +151,14 @@ clock_type::time_point give_up_at(const conf::scenario& s, const scenario_observ
 }
 
 /// Plays one scenario through the client. Throws adapter_fault when the adapter misbehaves.
-conf::case_result play(client_adapter& client, const conf::scenario& s, const connect_settings& settings) {
+conf::case_result play(scenario_client& client, const conf::scenario& s, const connect_settings& settings) {
   const scenario_limits& limits = settings.limits;
   scenario_server server;
   const conf::scenario_run_options origins = server.run_options();
+  client.connect(server, connect_message(s, origins));
   server.play(s);
   scenario_observation seen;
   seen.connected = clock_type::now();
-  client.process->post(connect_message(s, origins));
   const std::size_t expected_page = page_entries(s).size();
   bool heard = false;
   auto last_line = seen.connected;
@@ -149,7 +169,7 @@ conf::case_result play(client_adapter& client, const conf::scenario& s, const co
                           seen.served.requests.size() >= s.exchanges.size();
     if (complete && now - std::max(last_line, seen.served.last_activity) >= limits.settle) break;
     if (now >= give_up_at(s, seen, limits, last_line)) break;
-    const auto line = client.process->receive_by(now + 20ms, "the client's observations");
+    const auto line = client.next_line(now + 20ms);
     if (!line) continue;
     last_line = clock_type::now();
     const json message = json::parse(*line, nullptr, false);
@@ -157,60 +177,53 @@ conf::case_result play(client_adapter& client, const conf::scenario& s, const co
     if (type == "observed") {
       std::string problem;
       const auto entry = parse_entry(message.value("entry", json()), origins, problem);
-      if (!entry) client.process->reject(problem, *line);
+      if (!entry) client.reject(problem, *line);
       seen.page.push_back(*entry);
       heard = true;
     } else if (type == "threw") {
       seen.constructor_threw = message.value("name", std::string("Error")) + ": " + message.value("message", "");
       heard = true;
     } else {
-      client.process->reject(R"(expected {"type":"observed","entry":...} or {"type":"threw",...})", *line);
+      client.reject(R"(expected {"type":"observed","entry":...} or {"type":"threw",...})", *line);
     }
   }
   seen.served = server.log();
-  if (!heard) {
-    client.process->post(R"({"type":"stop"})");
-    throw adapter_fault(outcome::timeout, "the client reported nothing (not even its construction)", {}, {});
-  }
-  // Stop the client, then the server; entries that arrive meanwhile are part of the log.
-  client.process->post(R"({"type":"stop"})");
-  const auto stop_deadline = clock_type::now() + settings.adapter.timeout;
-  for (;;) {
-    const auto line = client.process->receive_by(stop_deadline, "'stopped'");
-    if (!line) throw adapter_fault(outcome::timeout, "the client did not answer 'stop'", {}, {});
-    const json message = json::parse(*line, nullptr, false);
-    if (message.is_object() && message.value("type", json()) == "stopped") break;
-  }
+  // Stop the client, then the server.
+  client.stop(clock_type::now() + settings.adapter.timeout);
+  if (!heard) throw adapter_fault(outcome::timeout, "the client reported nothing (not even its construction)", {}, {});
   server.stop();
   return judge_scenario(s, origins, seen, limits);
 }
 
 /// A scenario needs a page action the client cannot script: SKIP, never FAIL.
-std::string missing_action(const conf::scenario& s, const client_adapter& client) {
+std::string missing_action(const conf::scenario& s, const scenario_client& client) {
   for (const auto& a : s.actions) {
     const std::string name = a.kind == conf::page_action_kind::close ? "close" : "abort";
-    if (!client.actions.contains(name)) return "the client cannot script the page action '" + name + "'";
+    if (!client.actions().contains(name)) return "the client cannot script the page action '" + name + "'";
   }
   return {};
 }
 
 /// Runs every scenario, `jobs` at a time (one adapter process and one server each). Records come
 /// back in scenario order.
+using client_factory = std::function<std::unique_ptr<scenario_client>(unsigned job)>;
+
 std::vector<run_record> run_scenarios(const std::vector<const conf::scenario*>& scenarios,
-                                      const std::vector<conf::test_case>& metadata, const connect_settings& settings) {
+                                      const std::vector<conf::test_case>& metadata, const connect_settings& settings,
+                                      const client_factory& make_client, unsigned jobs) {
   std::vector<run_record> records(scenarios.size());
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> done{0};
   std::mutex progress_mutex;
-  const auto job = [&] {
-    std::optional<client_adapter> client;
+  const auto job = [&](unsigned j) {
+    std::unique_ptr<scenario_client> client;
     for (std::size_t i = next++; i < scenarios.size(); i = next++) {
       const conf::scenario& s = *scenarios[i];
       const auto start = clock_type::now();
       conf::case_result result;
       std::optional<adapter_fault> fault;
       try {
-        if (!client) client = start_client(settings.adapter);
+        if (!client) client = make_client(j);
         if (const std::string missing = missing_action(s, *client); !missing.empty()) {
           result = {outcome::skip, {}, missing, {}};
         } else {
@@ -219,7 +232,7 @@ std::vector<run_record> run_scenarios(const std::vector<const conf::scenario*>& 
       } catch (const adapter_fault& f) {
         result = {f.kind, {}, f.what(), {}};
         fault = f;
-        client.reset();  // a fresh process for the next scenario
+        client.reset();  // a fresh client for the next scenario
       }
       const double ms = std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
       records[i] = to_record(metadata[i], "connection", 1, std::move(result), ms);
@@ -235,8 +248,7 @@ std::vector<run_record> run_scenarios(const std::vector<const conf::scenario*>& 
     }
   };
   std::vector<std::thread> threads;
-  const unsigned jobs = std::max(1u, std::min<unsigned>(settings.jobs, static_cast<unsigned>(scenarios.size())));
-  for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(job);
+  for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(job, j);
   for (auto& t : threads) t.join();
   return records;
 }
@@ -250,6 +262,7 @@ struct builtin_client {
 constexpr builtin_client builtin_clients[] = {
     {"node", "Node 24's own EventSource (undici's, --experimental-eventsource)"},
     {"deno", "Deno's own EventSource"},
+    {"chromium", "headless Chromium's EventSource, in a page of the scenario's origin (also firefox, webkit)"},
     {"eventsource", "eventsource 5.x EventSource (Node 24)"},
     {"undici", "undici 8.x EventSource as a package (Node 24)"},
     {"extended-eventsource", "extended-eventsource 2.x EventSource (Node 24)"},
@@ -274,18 +287,9 @@ std::string builtin_clients_help() {
   return out;
 }
 
-struct connect_command_options {
-  std::string client = "node";
-  std::vector<std::string> corpus_paths;
-  std::vector<std::string> filters;
-  unsigned jobs = 8;
-  unsigned timeout_ms = 5000;
-  unsigned reconnect_budget_ms = 6000;
-  unsigned settle_ms = 250;
-  report_options reports;
-};
+}  // namespace
 
-int connect_command(const connect_command_options& o) {
+int run_connection_gate(const connection_run_options& o) {
   const auto start = clock_type::now();
   std::vector<std::filesystem::path> paths(o.corpus_paths.begin(), o.corpus_paths.end());
   if (paths.empty()) paths.push_back(conf::bundled_scenarios_dir());
@@ -315,22 +319,41 @@ int connect_command(const connect_command_options& o) {
   settings.adapter.timeout = std::chrono::milliseconds(o.timeout_ms);
   settings.limits.reconnect_budget = std::chrono::milliseconds(o.reconnect_budget_ms);
   settings.limits.settle = std::chrono::milliseconds(o.settle_ms);
-  settings.jobs = o.jobs;
   settings.progress = o.reports.progress;
 
   implementation_info info;
-  try {
-    const client_adapter probe = start_client(settings.adapter);
-    info.name = probe.process->identity().name;
-    info.version = probe.process->identity().version;
-  } catch (const adapter_fault& f) {
-    std::string message = "the client '" + o.client + "' did not start: " + f.what();
-    if (!f.offending_line.empty()) message += "\n  offending output: " + conf::escape_bytes(f.offending_line);
-    if (!f.stderr_tail.empty()) message += "\n  stderr:\n" + f.stderr_tail;
-    throw usage_error(message);
+  client_factory make_client;
+  std::unique_ptr<browser_clients> browser;
+  unsigned jobs = std::max(1u, std::min<unsigned>(o.jobs, static_cast<unsigned>(selected.size())));
+  if (const auto engine = browser_engine_from_string(o.client); engine && *engine != browser_engine::other) {
+    // Each job's iframe long-polls the start page's server while idle: stay under the browsers'
+    // six connections per server.
+    jobs = std::min(jobs, 4u);
+    try {
+      browser = std::make_unique<browser_clients>(*engine, jobs, o.browser_binary);
+    } catch (const std::exception& e) {
+      throw usage_error(e.what());
+    }
+    info.name = std::string(to_string(*engine)) + " (EventSource)";
+    info.version = browser->version();
+    info.command = browser->command();
+    make_client = [&browser](unsigned j) { return browser->slot(j); };
+  } else {
+    try {
+      const adapter_client probe(settings.adapter);
+      info.name = probe.identity().name;
+      info.version = probe.identity().version;
+    } catch (const adapter_fault& f) {
+      std::string message = "the client '" + o.client + "' did not start: " + f.what();
+      if (!f.offending_line.empty()) message += "\n  offending output: " + conf::escape_bytes(f.offending_line);
+      if (!f.stderr_tail.empty()) message += "\n  stderr:\n" + f.stderr_tail;
+      throw usage_error(message);
+    }
+    info.command = settings.adapter.command;
+    make_client = [&settings](unsigned) { return std::make_unique<adapter_client>(settings.adapter); };
   }
-  info.command = settings.adapter.command;
-  auto records = run_scenarios(selected, metadata, settings);
+  auto records = run_scenarios(selected, metadata, settings, make_client, jobs);
+  browser.reset();
 
   run_report report;
   report.implementation = info;
@@ -344,19 +367,19 @@ int connect_command(const connect_command_options& o) {
   return publish(o.reports, report);
 }
 
-}  // namespace
-
 void add_connect_command(CLI::App& app, int& exit_code) {
-  auto o = std::make_shared<connect_command_options>();
+  auto o = std::make_shared<connection_run_options>();
   auto* cmd = app.add_subcommand("connect", "Run the connection scenarios through a real EventSource client");
   cmd->footer(
       "Clients (--client):" + builtin_clients_help() +
-          "\n  anything else: a client-mode adapter command, run with /bin/sh -c (runner/ADAPTERS.md, \"Client mode\")"
+      "\n  anything else: a client-mode adapter command, run with /bin/sh -c (runner/ADAPTERS.md, \"Client mode\")"
       "\n\nExit codes: 0 gate passed; 1 gate failed (a new failure, or a stale baseline entry); 2 bad usage, "
       "bad scenarios, or a client adapter that does not start.");
   cmd->add_option("--client", o->client, "The client under test: node, deno or a client-mode adapter command")
       ->capture_default_str()
       ->type_name("NAME|COMMAND");
+  cmd->add_option("--browser-binary", o->browser_binary, "Browsers: the executable (default: the Debian package's)")
+      ->type_name("PATH");
   cmd->add_option("--corpus", o->corpus_paths, "Scenario file or folder (repeatable). Default: fixtures/connection")
       ->type_name("PATH");
   cmd->add_option("--filter", o->filters, "Only scenarios whose id (glob), area, rule or tag matches (repeatable)")
@@ -376,7 +399,7 @@ void add_connect_command(CLI::App& app, int& exit_code) {
                   "events within it are failures), in ms")
       ->capture_default_str();
   add_report_options(*cmd, o->reports);
-  cmd->callback([o, &exit_code] { exit_code = connect_command(*o); });
+  cmd->callback([o, &exit_code] { exit_code = run_connection_gate(*o); });
 }
 
 }  // namespace sse::runner

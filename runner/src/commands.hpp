@@ -102,6 +102,22 @@ void add_report_options(CLI::App& command, report_options& options, bool per_eng
 /// where each went. Returns the gate's exit code; throws usage_error when a file cannot be written.
 int publish(const report_options& options, const run_report& report);
 
+// ---- connection scenarios through real clients (connect, browser) --------------------------------
+
+struct connection_run_options {
+  std::string client = "node";  ///< A built-in client, a browser engine name, or a client-mode adapter command.
+  std::vector<std::string> corpus_paths;  ///< Default: the bundled fixtures/connection.
+  std::vector<std::string> filters;
+  unsigned jobs = 8;
+  unsigned timeout_ms = 20000;  ///< A library as large as undici takes seconds to load on a busy machine.
+  unsigned reconnect_budget_ms = 10000;
+  unsigned settle_ms = 250;
+  std::string browser_binary;  ///< Browsers: the executable (empty: the Debian default).
+  report_options reports;
+};
+/// Plays the scenarios through the client, judges and publishes like `run`; returns the exit code.
+int run_connection_gate(const connection_run_options& options);
+
 // ---- implementations ----------------------------------------------------------------------------
 
 struct opened_implementation {

@@ -1,5 +1,7 @@
 #include "scenario_judge.hpp"
 
+#include <algorithm>
+
 namespace sse::runner {
 namespace {
 
@@ -7,7 +9,7 @@ namespace conf = sse::conformance;
 
 /// Milliseconds with one decimal, for people.
 std::string shown_ms(double ms) {
-  const auto tenths = static_cast<long long>(ms * 10.0 + 0.5);
+  const auto tenths = static_cast<long long>(std::max(ms, 0.0) * 10.0 + 0.5);
   return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " ms";
 }
 
@@ -67,7 +69,9 @@ conf::case_result judge_scenario(const conf::scenario& s, const conf::scenario_r
     if (!required) {
       notes += "request #" + std::to_string(i) + " came " + shown_ms(waited) +
                " after the previous response ended (only the initial reconnection time applies: not checked)\n";
-    } else if (waited < static_cast<double>(*required)) {
+    } else if (*required > 0 && waited < static_cast<double>(*required)) {
+      // (A wait of 0 always holds: a redirected request may even arrive before the server has
+      // closed the redirect's connection.)
       problems += "request #" + std::to_string(i) + " came " + shown_ms(waited) +
                   " after the previous response ended: the standard requires a wait of at least " +
                   std::to_string(*required) + " ms\n";
@@ -79,12 +83,13 @@ conf::case_result judge_scenario(const conf::scenario& s, const conf::scenario_r
   if (requests.size() < s.exchanges.size()) {
     const std::size_t missing = requests.size();
     const std::uint64_t required = delays[missing].value_or(0);
-    problems += missing == 0 ? std::string("the client never sent its first request")
-                             : "did not reconnect: request #" + std::to_string(missing) + " (exchanges[" +
-                                   std::to_string(missing) + "]) did not come within " +
-                                   std::to_string(required + static_cast<std::uint64_t>(limits.reconnect_budget.count())) +
-                                   " ms (" + std::to_string(required) + " ms required + the budget of " +
-                                   std::to_string(limits.reconnect_budget.count()) + " ms)";
+    problems += missing == 0
+                    ? std::string("the client never sent its first request")
+                    : "did not reconnect: request #" + std::to_string(missing) + " (exchanges[" +
+                          std::to_string(missing) + "]) did not come within " +
+                          std::to_string(required + static_cast<std::uint64_t>(limits.reconnect_budget.count())) +
+                          " ms (" + std::to_string(required) + " ms required + the budget of " +
+                          std::to_string(limits.reconnect_budget.count()) + " ms)";
     problems += ", so " + std::to_string(s.exchanges.size() - missing) + " of " + std::to_string(s.exchanges.size()) +
                 " exchanges were not played\n";
   }

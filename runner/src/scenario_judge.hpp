@@ -30,7 +30,7 @@ namespace sse::runner {
 struct scenario_limits {
   /// Longest a request may come after the wait the scenario requires (min_delay_ms, or 0 when it is
   /// null) before it counts as "did not reconnect".
-  std::chrono::milliseconds reconnect_budget{6000};
+  std::chrono::milliseconds reconnect_budget{10000};
   /// Quiet time after the expected log is complete before the scenario ends (to catch extra
   /// requests and observations).
   std::chrono::milliseconds settle{250};
@@ -38,10 +38,10 @@ struct scenario_limits {
 
 /// What a run of a scenario through a real client produced.
 struct scenario_observation {
-  conformance::scenario_log page;          ///< The client's page entries, origins made symbolic.
-  served_log served;                       ///< What the server saw.
+  conformance::scenario_log page;                ///< The client's page entries, origins made symbolic.
+  served_log served;                             ///< What the server saw.
   std::optional<std::string> constructor_threw;  ///< The exception, when the constructor threw.
-  clock_type::time_point connected;        ///< When the runner asked the client to construct.
+  clock_type::time_point connected;              ///< When the runner asked the client to construct.
 };
 
 /// The page entries of a scenario's expected log (every kind but `request`).
@@ -50,8 +50,7 @@ struct scenario_observation {
 /// Judges one run: PASS, or FAIL with every difference in `diff`; the measured delays in `detail`.
 [[nodiscard]] conformance::case_result judge_scenario(const conformance::scenario& s,
                                                       const conformance::scenario_run_options& origins,
-                                                      const scenario_observation& seen,
-                                                      const scenario_limits& limits);
+                                                      const scenario_observation& seen, const scenario_limits& limits);
 
 /// The case metadata of a scenario (id, file, area, rules, class, gap ...), for run records.
 [[nodiscard]] conformance::test_case scenario_metadata(const conformance::scenario& s);

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -81,21 +82,45 @@ std::string_view trim_ows(std::string_view v) {
   return v;
 }
 
-/// Reads the request head (through the blank line). nullopt when the client sent none in time.
-std::optional<std::string> read_request_head(int fd, const std::atomic<bool>& stopping) {
-  std::string head;
+/// Reads the request head (through the blank line) and the bytes after it. nullopt when the client
+/// sent no head in time.
+std::optional<std::pair<std::string, std::string>> read_request_head(int fd, const std::atomic<bool>& stopping) {
+  std::string bytes;
   const auto deadline = clock_type::now() + request_head_timeout;
-  while (head.find("\r\n\r\n") == std::string::npos) {
-    if (stopping || clock_type::now() >= deadline || head.size() > max_request_head_bytes) return std::nullopt;
+  while (bytes.find("\r\n\r\n") == std::string::npos) {
+    if (stopping || clock_type::now() >= deadline || bytes.size() > max_request_head_bytes) return std::nullopt;
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, 50) <= 0) continue;
     char buffer[4096];
     const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) return std::nullopt;
-    head.append(buffer, static_cast<std::size_t>(got));
+    bytes.append(buffer, static_cast<std::size_t>(got));
   }
-  return head.substr(0, head.find("\r\n\r\n"));
+  const auto end = bytes.find("\r\n\r\n");
+  return std::pair{bytes.substr(0, end), bytes.substr(end + 4)};
+}
+
+/// Reads the rest of a body of `length` bytes (a page request's; small). False when it did not come.
+bool read_body(int fd, std::string& body, std::size_t length, const std::atomic<bool>& stopping) {
+  const auto deadline = clock_type::now() + request_head_timeout;
+  while (body.size() < length) {
+    if (stopping || clock_type::now() >= deadline || length > max_request_head_bytes) return false;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    char buffer[4096];
+    const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    body.append(buffer, static_cast<std::size_t>(got));
+  }
+  body.resize(length);
+  return true;
+}
+
+bool is_page_request(const http_request& r, const std::string& origin) {
+  const std::string target = r.url.substr(std::min(r.url.size(), origin.size()));
+  return (r.method == "GET" && target == "/") || target.starts_with("/__sse-conformance/");
 }
 
 /// The request line and header fields, exact bytes (each value without its surrounding whitespace,
@@ -208,10 +233,13 @@ void scenario_server::response_ended(std::size_t index) {
 }
 
 void scenario_server::serve_connection(int fd, bool other_origin) {
-  if (const auto head = read_request_head(fd, stopping_)) {
-    if (auto request = parse_request_head(*head, other_origin ? other_origin_ : origin_)) {
+  if (auto head = read_request_head(fd, stopping_)) {
+    const std::string& origin = other_origin ? other_origin_ : origin_;
+    if (auto request = parse_request_head(head->first, origin)) {
       if (request->method == "GET" && request->url.ends_with("/favicon.ico")) {
         (void)send_all(fd, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      } else if (page_handler_ && is_page_request(*request, origin)) {
+        answer_page(fd, *request, std::move(head->second), origin);
       } else {
         std::size_t index = 0;
         {
@@ -230,6 +258,15 @@ void scenario_server::serve_connection(int fd, bool other_origin) {
     std::erase(open_fds_, fd);
   }
   ::close(fd);
+}
+
+void scenario_server::answer_page(int fd, const http_request& request, std::string body, const std::string& origin) {
+  page_request page{request.method, request.url.substr(origin.size()), std::move(body)};
+  const auto length = get_header(request.headers, "Content-Length");
+  if (length && !read_body(fd, page.body, std::strtoul(length->c_str(), nullptr, 10), stopping_)) return;
+  const auto response = page_handler_(page);
+  (void)send_all(fd, response ? *response : "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  ::shutdown(fd, SHUT_WR);
 }
 
 void scenario_server::answer(int fd, std::size_t index) {

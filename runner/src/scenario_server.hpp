@@ -11,11 +11,12 @@
 // The server listens on two loopback ports, the scenario's {origin} and {other_origin}. Requests are
 // taken in arrival order: the n-th request (of either port) is answered with exchange n; one beyond
 // the scenario's exchanges is answered 204 and recorded, so the judge can report it. GET /favicon.ico
-// is answered 404 and not counted (browsers ask for it on their own). Each request is recorded with
-// its exact header bytes and its arrival time, and each response with the time it ended (after its
-// last byte, its close or its reset), both on the steady clock, so the judge measures every
-// reconnection delay on the server's own clock. Nothing a client does can hang the server: reads
-// have deadlines, every wait wakes up when the session stops, and stop() closes every socket.
+// is answered 404 and not counted (browsers ask for it on their own), nor are the page's own requests
+// when a page handler is set (a browser's document at {origin}/ and its channel to the runner). Each request is
+// recorded with its exact header bytes and its arrival time, and each response with the time it ended (after its last
+// byte, its close or its reset), both on the steady clock, so the judge measures every reconnection delay on the
+// server's own clock. Nothing a client does can hang the server: reads have deadlines, every wait wakes up when the
+// session stops, and stop() closes every socket.
 #pragma once
 
 #include "child_process.hpp"
@@ -25,6 +26,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -40,12 +42,23 @@ struct served_request {
   clock_type::time_point arrival;
 };
 
+/// A request the page makes to its own origin rather than the EventSource's: GET / (the scenario's
+/// document, for a browser) and anything under /__sse-conformance/ (the browser driver's channel).
+struct page_request {
+  std::string method;
+  std::string target;  ///< As sent: path and query.
+  std::string body;    ///< Per Content-Length.
+};
+/// Answers a page request with a complete HTTP response (head and body), or nullopt for 404. May
+/// block (a long poll); it runs on the connection's own thread.
+using page_handler = std::function<std::optional<std::string>(const page_request&)>;
+
 /// What the server saw of one scenario: the requests in arrival order and, for each one it answered
 /// with an exchange, when that response ended (nullopt: still going, or held open).
 struct served_log {
   std::vector<served_request> requests;
   std::vector<std::optional<clock_type::time_point>> response_ends;  ///< One per request.
-  clock_type::time_point last_activity;  ///< The last request or response end.
+  clock_type::time_point last_activity;                              ///< The last request or response end.
 };
 
 class scenario_server {
@@ -62,6 +75,10 @@ public:
   /// The origins as the scenario's placeholders are substituted.
   [[nodiscard]] conformance::scenario_run_options run_options() const;
 
+  /// Serves the page's own requests (page_request) with `handler`; call before play(). Such requests
+  /// are never recorded or counted as exchanges.
+  void set_page_handler(page_handler handler) { page_handler_ = std::move(handler); }
+
   /// Starts answering requests with `s`'s exchanges (the scenario must outlive the server).
   void play(const conformance::scenario& s);
   /// What has been seen so far.
@@ -74,6 +91,7 @@ private:
   void accept_loop();
   void serve_connection(int fd, bool other_origin);
   void answer(int fd, std::size_t index);
+  void answer_page(int fd, const http_request& request, std::string body, const std::string& origin);
   /// Sleeps `ms`, waking up early when the session stops; false when it stopped.
   bool pause(std::uint64_t ms);
   void response_ended(std::size_t index);
@@ -82,6 +100,7 @@ private:
   std::string origin_;
   std::string other_origin_;
   const conformance::scenario* scenario_ = nullptr;
+  page_handler page_handler_;
   conformance::scenario_run_options options_;
 
   mutable std::mutex mutex_;

@@ -93,8 +93,9 @@ TEST(ScenarioServer, PlaysTheExchangesAndTheJudgePassesAConformingClient) {
   scenario_server server;
   server.play(s);
   const http_reply first = http_get(server.origin(), "/stream", eventsource_headers);
-  EXPECT_EQ(first.bytes,
-            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\nretry: 200\nid: 1\ndata: a\n\n");
+  EXPECT_EQ(
+      first.bytes,
+      "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\nretry: 200\nid: 1\ndata: a\n\n");
   std::this_thread::sleep_for(220ms);
   const http_reply second = http_get(server.origin(), "/stream", eventsource_headers + "Last-Event-ID: 1\r\n");
   EXPECT_EQ(second.bytes, "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
@@ -137,7 +138,8 @@ TEST(ScenarioServer, AMissingReconnectionIsDidNotReconnectAndAnExtraRequestFails
   EXPECT_EQ(extra.bytes, "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
   const auto result = judge_scenario(s, server.run_options(), observe(server, s), {});
   EXPECT_EQ(result.outcome, conf::outcome::fail);
-  EXPECT_NE(result.diff.find("request #2 to \"" + server.other_origin() + "/again\""), std::string::npos) << result.diff;
+  EXPECT_NE(result.diff.find("request #2 to \"" + server.other_origin() + "/again\""), std::string::npos)
+      << result.diff;
 }
 
 TEST(ScenarioServer, APageLogThatDiffersIsShownSideBySide) {
