@@ -93,6 +93,7 @@ struct browser_clients::state {
     std::mutex mutex;
     std::condition_variable changed;
     std::string next_url;  ///< Where the job's idle iframe goes next (empty: nowhere yet).
+    bool loaded = false;   ///< Its idle page has asked for a URL at least once.
   };
   std::vector<std::unique_ptr<slot_state>> slots;
 
@@ -190,6 +191,8 @@ browser_clients::browser_clients(browser_engine engine, unsigned slots, const st
     }
     auto& slot = *s->slots[j];
     std::unique_lock lock(slot.mutex);
+    slot.loaded = true;
+    slot.changed.notify_all();
     if (!slot.changed.wait_for(lock, long_poll, [&slot] { return !slot.next_url.empty(); })) {
       res.status = 204;
       return;
@@ -211,6 +214,20 @@ browser_clients::browser_clients(browser_engine engine, unsigned slots, const st
     throw;
   }
   state_->command = state_->browser->command();
+  // Start no scenario before every iframe has loaded: a browser takes seconds to start.
+  const auto deadline = clock_type::now() + 60s;
+  for (const auto& slot : state_->slots) {
+    std::unique_lock lock(slot->mutex);
+    if (!slot->changed.wait_until(lock, deadline, [&slot] { return slot->loaded; })) {
+      lock.unlock();
+      const std::string log = state_->browser->log_tail();
+      state_->browser->stop();
+      state_->home.stop();
+      state_->serving.join();
+      throw std::runtime_error("connect: the browser did not load its start page within 60 s\n  command: " +
+                               state_->command + "\n  its log:\n" + log);
+    }
+  }
 }
 
 browser_clients::~browser_clients() {

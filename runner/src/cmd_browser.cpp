@@ -32,6 +32,8 @@ struct browser_command_options {
   page_options page;
   report_options reports;
   std::string matrix_file;
+  bool parsing_only = false;
+  std::string connection_expected_failures;
 };
 
 /// One engine's run, for the matrix.
@@ -43,6 +45,7 @@ struct engine_run {
   double seconds = 0;
   std::vector<run_record> records;
   gate_result gate;
+  std::optional<connection_run_summary> connection;  ///< The connection scenarios, unless --parsing-only.
 };
 
 /// EventSources open at once. Browsers allow about 6 HTTP/1.1 connections per host: leave room for
@@ -209,6 +212,53 @@ std::string first_lines(const std::string& text, std::size_t n) {
   return out.empty() ? out : out + "`";
 }
 
+/// The connection columns: scenarios per area, each engine's measured default reconnection time,
+/// and the scenarios that differ.
+std::string connection_matrix(const std::vector<engine_run>& runs) {
+  std::vector<matrix_column> columns;
+  std::vector<const conf::test_case*> scenarios;
+  for (const auto& r : runs) {
+    if (!r.connection) continue;
+    columns.push_back(count_column(engine_title(r), r.connection->records));
+    if (scenarios.empty())
+      for (const auto& m : r.connection->metadata) scenarios.push_back(&m);
+  }
+  if (columns.empty()) return {};
+  std::ostringstream md;
+  md << "\n### Connection scenarios\n\n`fixtures/connection/` through each engine's own `new EventSource(url)` in a "
+        "page "
+        "of the scenario's origin (`sse-conformance connect --client ENGINE`): requests checked and delays measured by "
+        "the scenario server.\n\n"
+     << area_table(columns, scenarios)
+     << "\n| engine | default reconnection time (measured) | connection run |\n| --- | --- | --- |\n";
+  for (const auto& r : runs) {
+    if (!r.connection) continue;
+    std::ostringstream t;
+    t << std::fixed << std::setprecision(0);
+    if (r.connection->default_reconnection_ms)
+      t << *r.connection->default_reconnection_ms << " ms";
+    else
+      t << "not observed";
+    t << " | " << std::setprecision(1) << r.connection->seconds << " s";
+    md << "| " << engine_title(r) << " | " << t.str() << " |\n";
+  }
+  for (const auto& r : runs) {
+    if (!r.connection) continue;
+    md << "\n#### " << engine_title(r) << ": scenarios that differ\n\n";
+    bool any = false;
+    for (const auto& c : summarise_cases(r.connection->records)) {
+      if (!is_failure(c.outcome)) continue;
+      any = true;
+      const run_record& rec = *c.records.front();
+      md << "- `" << c.test->id << "`"
+         << (c.status == gate_status::implementation_defined ? " (i-d " + c.test->gap + ")" : "") << ": "
+         << first_lines(rec.diff.empty() ? rec.detail : rec.diff, 3) << '\n';
+    }
+    if (!any) md << "None.\n";
+  }
+  return md.str();
+}
+
 std::string matrix_markdown(const std::vector<engine_run>& runs, const selected_corpus& corpus) {
   std::ostringstream md;
   char date[32] = "";
@@ -228,6 +278,7 @@ std::string matrix_markdown(const std::vector<engine_run>& runs, const selected_
     t << std::fixed << std::setprecision(1) << r.page_seconds << " s | " << r.seconds << " s";
     md << "| " << engine_title(r) << " | `" << r.user_agent << "` | " << t.str() << " |\n";
   }
+  md << connection_matrix(runs);
   for (const auto& r : runs) {
     md << "\n#### " << engine_title(r) << ": cases that differ\n\n";
     bool any = false;
@@ -286,6 +337,19 @@ int browser_command(const browser_command_options& o) {
     if (engines.size() > 1) std::cout << (runs.empty() ? "" : "\n") << "== " << to_string(e) << "\n";
     runs.push_back(run_engine(o, e, selected));
     exit_code = std::max(exit_code, runs.back().gate.exit_code());
+    if (!o.parsing_only) {
+      // The second corpus: the connection scenarios, with the page's own EventSource (`connect`).
+      std::cout << "\n== " << to_string(e) << ": connection scenarios\n";
+      connection_run_options c;
+      c.client = std::string(to_string(e));
+      c.browser_binary = o.binary;
+      c.reports = o.reports.with("{engine}", "connection-" + c.client);
+      report_options baseline_only;
+      baseline_only.expected_failures = o.connection_expected_failures;
+      c.reports.expected_failures = baseline_only.with("{engine}", c.client).expected_failures;
+      runs.back().connection.emplace();
+      exit_code = std::max(exit_code, run_connection_gate(c, &*runs.back().connection));
+    }
   }
   if (!o.matrix_file.empty()) write_matrix(o.matrix_file, matrix_markdown(runs, selected));
   return exit_code;
@@ -313,6 +377,11 @@ void add_browser_command(CLI::App& app, int& exit_code) {
                   "EventSources open at once (default: 4; 16 in Firefox, whose profile allows more connections)");
   add_page_options(*cmd, o->page);
   add_report_options(*cmd, o->reports, /*per_engine=*/true);
+  cmd->add_flag("--parsing-only", o->parsing_only, "Run only the parsing corpus (not the connection scenarios)");
+  cmd->add_option("--connection-expected-failures", o->connection_expected_failures,
+                  "Baseline of the connection scenarios ({engine} in FILE: one per engine); their reports are "
+                  "named as the others with {engine} = connection-ENGINE")
+      ->type_name("FILE");
   cmd->add_option("--matrix", o->matrix_file,
                   "Write the engines matrix (Markdown) into FILE, between its engines-matrix markers")
       ->type_name("FILE");

@@ -12,7 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <set>
@@ -287,9 +289,25 @@ std::string builtin_clients_help() {
   return out;
 }
 
+/// The median delay among the records' notes on requests where only the initial reconnection time
+/// applies (scenario_judge.cpp writes them).
+std::optional<double> median_default_delay(const std::vector<run_record>& records) {
+  static const std::string marker = " ms after the previous response ended (only the initial reconnection time";
+  std::vector<double> delays;
+  for (const auto& r : records) {
+    for (std::size_t at = r.detail.find(marker); at != std::string::npos; at = r.detail.find(marker, at + 1)) {
+      const std::size_t begin = r.detail.rfind(' ', at - 1) + 1;
+      delays.push_back(std::strtod(r.detail.c_str() + begin, nullptr));
+    }
+  }
+  if (delays.empty()) return std::nullopt;
+  std::sort(delays.begin(), delays.end());
+  return delays[delays.size() / 2];
+}
+
 }  // namespace
 
-int run_connection_gate(const connection_run_options& o) {
+int run_connection_gate(const connection_run_options& o, connection_run_summary* summary) {
   const auto start = clock_type::now();
   std::vector<std::filesystem::path> paths(o.corpus_paths.begin(), o.corpus_paths.end());
   if (paths.empty()) paths.push_back(conf::bundled_scenarios_dir());
@@ -364,7 +382,16 @@ int run_connection_gate(const connection_run_options& o) {
   report.records = &records;
   report.gate = evaluate_gate(records, expected ? &*expected : nullptr, all_ids);
   report.seconds = seconds_since(start);
-  return publish(o.reports, report);
+  const int exit_code = publish(o.reports, report);
+  if (summary != nullptr) {
+    summary->info = info;
+    summary->gate = report.gate;
+    summary->seconds = report.seconds;
+    summary->default_reconnection_ms = median_default_delay(records);
+    summary->records = std::move(records);
+    summary->metadata = std::move(metadata);  // moving keeps the elements where the records point
+  }
+  return exit_code;
 }
 
 void add_connect_command(CLI::App& app, int& exit_code) {

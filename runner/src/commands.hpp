@@ -115,8 +115,20 @@ struct connection_run_options {
   std::string browser_binary;  ///< Browsers: the executable (empty: the Debian default).
   report_options reports;
 };
+/// What a connection run found, for the engines matrix.
+struct connection_run_summary {
+  implementation_info info;
+  std::vector<conformance::test_case> metadata;  ///< The scenarios run (records point into it).
+  std::vector<run_record> records;
+  gate_result gate;
+  double seconds = 0;
+  /// The median of the delays measured where only the implementation-defined initial reconnection
+  /// time applies (R64): the client's default; nullopt when no scenario showed one.
+  std::optional<double> default_reconnection_ms;
+};
 /// Plays the scenarios through the client, judges and publishes like `run`; returns the exit code.
-int run_connection_gate(const connection_run_options& options);
+/// With `summary`, also hands over the run.
+int run_connection_gate(const connection_run_options& options, connection_run_summary* summary = nullptr);
 
 // ---- implementations ----------------------------------------------------------------------------
 

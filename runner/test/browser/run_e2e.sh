@@ -1,6 +1,8 @@
 #!/bin/sh
-# End-to-end test of one engine: the whole corpus in the real headless browser, over real HTTP,
-# judged against the engine's baseline of known divergences (runner/baselines/ENGINE.txt).
+# End-to-end test of one engine: both corpora (the parsing cases through the comparison page, the
+# connection scenarios through `connect`) in the real headless browser, over real HTTP, judged
+# against the engine's baselines of known divergences (runner/baselines/ENGINE.txt and
+# runner/baselines/connection-ENGINE.txt).
 # Usage: run_e2e.sh SSE_CONFORMANCE ENGINE BASELINE REPORT_DIR
 # Exit: the gate's (0 = verdicts match the baseline exactly), or 77 when the browser is not installed.
 set -u
@@ -19,4 +21,5 @@ if ! command -v "$browser" >/dev/null 2>&1 && ! [ -x "$browser" ]; then
 fi
 mkdir -p "$reports"
 exec "$exe" browser --engine "$engine" --expected-failures "$baseline" --timeout 300 \
-  --junit "$reports/$engine.junit.xml" --json "$reports/$engine.json"
+  --connection-expected-failures "$(dirname "$baseline")/connection-$engine.txt" \
+  --junit "$reports/{engine}.junit.xml" --json "$reports/{engine}.json"
