@@ -212,6 +212,22 @@ std::string first_lines(const std::string& text, std::size_t n) {
   return out.empty() ? out : out + "`";
 }
 
+/// A heading, then one line per failing case: its id (and gap) and the first `lines` of its diff.
+void list_differences(std::ostream& md, const std::string& heading, const std::vector<run_record>& records,
+                      std::size_t lines) {
+  md << "\n#### " << heading << "\n\n";
+  bool any = false;
+  for (const auto& c : summarise_cases(records)) {
+    if (!is_failure(c.outcome)) continue;
+    any = true;
+    const run_record& rec = *c.records.front();
+    md << "- `" << c.test->id << "`"
+       << (c.status == gate_status::implementation_defined ? " (i-d " + c.test->gap + ")" : "") << ": "
+       << first_lines(rec.diff.empty() ? rec.detail : rec.diff, lines) << '\n';
+  }
+  if (!any) md << "None.\n";
+}
+
 /// The connection columns: scenarios per area, each engine's measured default reconnection time,
 /// and the scenarios that differ.
 std::string connection_matrix(const std::vector<engine_run>& runs) {
@@ -242,20 +258,8 @@ std::string connection_matrix(const std::vector<engine_run>& runs) {
     t << " | " << std::setprecision(1) << r.connection->seconds << " s";
     md << "| " << engine_title(r) << " | " << t.str() << " |\n";
   }
-  for (const auto& r : runs) {
-    if (!r.connection) continue;
-    md << "\n#### " << engine_title(r) << ": scenarios that differ\n\n";
-    bool any = false;
-    for (const auto& c : summarise_cases(r.connection->records)) {
-      if (!is_failure(c.outcome)) continue;
-      any = true;
-      const run_record& rec = *c.records.front();
-      md << "- `" << c.test->id << "`"
-         << (c.status == gate_status::implementation_defined ? " (i-d " + c.test->gap + ")" : "") << ": "
-         << first_lines(rec.diff.empty() ? rec.detail : rec.diff, 3) << '\n';
-    }
-    if (!any) md << "None.\n";
-  }
+  for (const auto& r : runs)
+    if (r.connection) list_differences(md, engine_title(r) + ": scenarios that differ", r.connection->records, 3);
   return md.str();
 }
 
@@ -279,19 +283,7 @@ std::string matrix_markdown(const std::vector<engine_run>& runs, const selected_
     md << "| " << engine_title(r) << " | `" << r.user_agent << "` | " << t.str() << " |\n";
   }
   md << connection_matrix(runs);
-  for (const auto& r : runs) {
-    md << "\n#### " << engine_title(r) << ": cases that differ\n\n";
-    bool any = false;
-    for (const auto& c : summarise_cases(r.records)) {
-      if (!is_failure(c.outcome)) continue;
-      any = true;
-      const run_record& rec = *c.records.front();
-      md << "- `" << c.test->id << "`"
-         << (c.status == gate_status::implementation_defined ? " (i-d " + c.test->gap + ")" : "") << ": "
-         << first_lines(rec.diff.empty() ? rec.detail : rec.diff, 4) << '\n';
-    }
-    if (!any) md << "None.\n";
-  }
+  for (const auto& r : runs) list_differences(md, engine_title(r) + ": cases that differ", r.records, 4);
   return md.str();
 }
 
