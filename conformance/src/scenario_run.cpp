@@ -69,13 +69,6 @@ private:
     observed_.push_back(e);
   }
 
-  /// Message origins are shown with the placeholders, so the log compares with the scenario's.
-  std::string symbolic_origin(const std::string& origin) const {
-    if (origin == options_.origin) return "{origin}";
-    if (origin == options_.other_origin) return "{other_origin}";
-    return origin;
-  }
-
   void handle(const connection_outputs& outputs) {
     for (const auto& o : outputs) {
       switch (o.kind) {
@@ -94,7 +87,7 @@ private:
           e.type = o.type;
           e.data = o.data;
           e.last_event_id = o.last_event_id;
-          if (e.kind == log_kind::message) e.origin = symbolic_origin(o.origin);
+          if (e.kind == log_kind::message) e.origin = symbolic_origin(o.origin, options_);
           observed_.push_back(e);
           run_actions_due_at(++observations_);
           break;
@@ -118,32 +111,9 @@ private:
       current_ = no_exchange;
       return;
     }
-    check_request(index, o.request);
+    problems_ += check_request(scenario_, index, o.request, options_);
     current_ = index;
     schedule(scenario_.exchanges[index].response.delay_ms, what::head, index);
-  }
-
-  void check_request(std::size_t index, const http_request& sent) {
-    const scenario_request& want = scenario_.exchanges[index].request;
-    const std::string where =
-        "request #" + std::to_string(index) + " (exchanges[" + std::to_string(index) + "].request)";
-    const auto compare = [&](std::string_view what_, const std::optional<std::string>& expected,
-                             const std::optional<std::string>& actual) {
-      if (expected != actual) {
-        problems_ += where + ": " + std::string(what_) + ": expected " + shown_or_absent(expected) + ", sent " +
-                     shown_or_absent(actual) + "\n";
-      }
-    };
-    compare("URL", substitute_origins(want.url, options_), sent.url);
-    compare("method", want.method, sent.method);
-    compare("header Accept", want.accept, get_header(sent.headers, "Accept"));
-    compare("header Cache-Control", want.cache_control, get_header(sent.headers, "Cache-Control"));
-    compare("header Last-Event-ID", want.last_event_id, get_header(sent.headers, "Last-Event-ID"));
-    if (want.checks_origin) {
-      std::optional<std::string> origin;
-      if (want.origin) origin = substitute_origins(*want.origin, options_);
-      compare("header Origin", origin, get_header(sent.headers, "Origin"));
-    }
   }
 
   void run_actions_due_at(std::size_t observation) {
@@ -230,15 +200,7 @@ private:
     scenario_result result;
     result.observed = observed_;
     const scenario_log& expected = scenario_.expected;
-    std::string log_diff;
-    if (observed_ != expected) {
-      std::size_t first = 0;
-      while (first < expected.size() && first < observed_.size() && expected[first] == observed_[first]) ++first;
-      log_diff = "the log differs from entry " + std::to_string(first) + " on (  same, - expected only, + observed):\n";
-      for (std::size_t i = 0; i < first; ++i) log_diff += "    " + format_log_entry(expected[i]) + "\n";
-      for (std::size_t i = first; i < expected.size(); ++i) log_diff += "  - " + format_log_entry(expected[i]) + "\n";
-      for (std::size_t i = first; i < observed_.size(); ++i) log_diff += "  + " + format_log_entry(observed_[i]) + "\n";
-    }
+    const std::string log_diff = diff_logs(expected, observed_);
     result.passed = problems_.empty() && log_diff.empty();
     result.diff = problems_ + log_diff;
     return result;
@@ -258,6 +220,49 @@ private:
 };
 
 }  // namespace
+
+std::string symbolic_origin(const std::string& origin, const scenario_run_options& options) {
+  if (origin == options.origin) return "{origin}";
+  if (origin == options.other_origin) return "{other_origin}";
+  return origin;
+}
+
+std::string check_request(const scenario& s, std::size_t index, const http_request& sent,
+                          const scenario_run_options& options) {
+  const scenario_request& want = s.exchanges.at(index).request;
+  const std::string where = "request #" + std::to_string(index) + " (exchanges[" + std::to_string(index) + "].request)";
+  std::string problems;
+  const auto compare = [&](std::string_view what, const std::optional<std::string>& expected,
+                           const std::optional<std::string>& actual) {
+    if (expected != actual) {
+      problems += where + ": " + std::string(what) + ": expected " + shown_or_absent(expected) + ", sent " +
+                  shown_or_absent(actual) + "\n";
+    }
+  };
+  compare("URL", substitute_origins(want.url, options), sent.url);
+  compare("method", want.method, sent.method);
+  compare("header Accept", want.accept, get_header(sent.headers, "Accept"));
+  compare("header Cache-Control", want.cache_control, get_header(sent.headers, "Cache-Control"));
+  compare("header Last-Event-ID", want.last_event_id, get_header(sent.headers, "Last-Event-ID"));
+  if (want.checks_origin) {
+    std::optional<std::string> origin;
+    if (want.origin) origin = substitute_origins(*want.origin, options);
+    compare("header Origin", origin, get_header(sent.headers, "Origin"));
+  }
+  return problems;
+}
+
+std::string diff_logs(const scenario_log& expected, const scenario_log& observed) {
+  if (observed == expected) return {};
+  std::size_t first = 0;
+  while (first < expected.size() && first < observed.size() && expected[first] == observed[first]) ++first;
+  std::string out =
+      "the log differs from entry " + std::to_string(first) + " on (  same, - expected only, + observed):\n";
+  for (std::size_t i = 0; i < first; ++i) out += "    " + format_log_entry(expected[i]) + "\n";
+  for (std::size_t i = first; i < expected.size(); ++i) out += "  - " + format_log_entry(expected[i]) + "\n";
+  for (std::size_t i = first; i < observed.size(); ++i) out += "  + " + format_log_entry(observed[i]) + "\n";
+  return out;
+}
 
 std::string substitute_origins(std::string_view text, const scenario_run_options& options) {
   constexpr std::string_view origin = "{origin}";

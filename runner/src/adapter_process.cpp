@@ -117,6 +117,27 @@ std::string adapter_implementation::request(const std::string& message, const ch
   return receive(waiting_for);
 }
 
+void adapter_implementation::post(const std::string& message) {
+  case_deadline_ = clock_type::time_point::max();
+  send(message);
+}
+
+std::optional<std::string> adapter_implementation::receive_by(clock_type::time_point deadline,
+                                                              const char* waiting_for) {
+  std::string line;
+  switch (process_->read_line(line, deadline)) {
+    case io_failure::none: return line;
+    case io_failure::timed_out: return std::nullopt;
+    case io_failure::line_too_long:
+      fail(outcome::protocol_error,
+           "a line longer than " + std::to_string(options_.max_line_bytes) + " bytes while waiting for " + waiting_for,
+           process_->pending_stdout());
+    case io_failure::closed: break;
+  }
+  fail(outcome::crash, std::string("the adapter ended while the runner was waiting for ") + waiting_for,
+       process_->pending_stdout());
+}
+
 void adapter_implementation::reject(const std::string& message, const std::string& line) {
   fail(outcome::protocol_error, message, line);
 }

@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -68,6 +69,11 @@ public:
   /// answer line, under the same deadlines (`timeout` for the answer, `case_timeout` for the whole
   /// exchange). Throws adapter_fault on a crash or timeout.
   std::string request(const std::string& message, const char* waiting_for);
+  /// The client mode, where answers stream: sends `message` without waiting for an answer, and
+  /// reads the next line if one arrives before `deadline` (nullopt when none did: not a fault).
+  /// Throws adapter_fault on a crash, a closed pipe or a line too long.
+  void post(const std::string& message);
+  std::optional<std::string> receive_by(clock_type::time_point deadline, const char* waiting_for);
   /// Ends the process and throws adapter_fault(protocol_error) naming `line`.
   [[noreturn]] void reject(const std::string& message, const std::string& line);
   /// Remarks about the current case's observations (values outside the observation model).

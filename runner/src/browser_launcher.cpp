@@ -1,7 +1,10 @@
 // browser_launcher.cpp: starting and ending a headless browser (see the header).
 #include "browser_launcher.hpp"
 
+#include "text_util.hpp"
+
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -16,17 +19,6 @@ namespace sse::runner {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char ch : s) {
-    if (ch == '\'')
-      out += "'\\''";
-    else
-      out += ch;
-  }
-  return out + "'";
-}
 
 bool executable(const std::string& path) { return ::access(path.c_str(), X_OK) == 0; }
 
@@ -181,6 +173,22 @@ std::string browser_launch::log_tail(std::size_t max_bytes) const {
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (text.size() > max_bytes) text = "..." + text.substr(text.size() - max_bytes);
   return text;
+}
+
+std::string installed_browser_version(browser_engine e) {
+  const char* package = e == browser_engine::chromium  ? "chromium"
+                        : e == browser_engine::firefox ? "firefox-esr"
+                                                       : "libwebkit2gtk-4.1-0";
+  const std::string command = std::string("dpkg-query -W -f='${Version}' ") + package + " 2>/dev/null";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return {};
+  char buffer[128] = "";
+  const std::size_t n = std::fread(buffer, 1, sizeof buffer - 1, pipe);
+  ::pclose(pipe);
+  std::string version(buffer, n);
+  if (const auto dash = version.find('-'); dash != std::string::npos) version.resize(dash);
+  if (const auto colon = version.find(':'); colon != std::string::npos) version.erase(0, colon + 1);
+  return version;
 }
 
 }  // namespace sse::runner

@@ -33,6 +33,9 @@ struct browser_launch_options {
 
 /// The default executable for an engine, and whether it is installed.
 [[nodiscard]] std::string default_browser_binary(browser_engine e);
+/// The installed package's version (Debian), e.g. "156.0.8078.79-1~deb12u1" -> "156.0.8078.79";
+/// empty when dpkg-query does not know it (another distribution, --browser-binary).
+[[nodiscard]] std::string installed_browser_version(browser_engine e);
 /// The Debian packages that provide an engine (for error messages).
 [[nodiscard]] std::string browser_packages(browser_engine e);
 

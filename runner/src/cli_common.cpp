@@ -249,12 +249,6 @@ constexpr builtin builtins[] = {
     {"gin-contrib-sse", "gin-contrib-sse", adapter_runtime::go, "Go: github.com/gin-contrib/sse Decode (Debian)"},
 };
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 }  // namespace
 
 std::string builtin_implementations_help() {

@@ -32,6 +32,8 @@ struct browser_command_options {
   page_options page;
   report_options reports;
   std::string matrix_file;
+  bool parsing_only = false;
+  std::string connection_expected_failures;
 };
 
 /// One engine's run, for the matrix.
@@ -43,6 +45,7 @@ struct engine_run {
   double seconds = 0;
   std::vector<run_record> records;
   gate_result gate;
+  std::optional<connection_run_summary> connection;  ///< The connection scenarios, unless --parsing-only.
 };
 
 /// EventSources open at once. Browsers allow about 6 HTTP/1.1 connections per host: leave room for
@@ -65,24 +68,6 @@ std::string engine_version(const std::string& user_agent, browser_engine e) {
   const auto start = at + std::char_traits<char>::length(marker);
   const auto end = user_agent.find(' ', start);
   return user_agent.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
-
-/// The installed package's version (Debian), e.g. "156.0.8078.79-1~deb12u1" -> "156.0.8078.79";
-/// empty when dpkg-query does not know it (another distribution, --browser-binary).
-std::string package_version(browser_engine e) {
-  const char* package = e == browser_engine::chromium  ? "chromium"
-                        : e == browser_engine::firefox ? "firefox-esr"
-                                                       : "libwebkit2gtk-4.1-0";
-  const std::string command = std::string("dpkg-query -W -f='${Version}' ") + package + " 2>/dev/null";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return {};
-  char buffer[128] = "";
-  const std::size_t n = std::fread(buffer, 1, sizeof buffer - 1, pipe);
-  ::pclose(pipe);
-  std::string version(buffer, n);
-  if (const auto dash = version.find('-'); dash != std::string::npos) version.resize(dash);
-  if (const auto colon = version.find(':'); colon != std::string::npos) version.erase(0, colon + 1);
-  return version;
 }
 
 std::unique_ptr<page_server> start_page_server(const browser_command_options& o, const selected_corpus& selected) {
@@ -151,7 +136,7 @@ implementation_info engine_info(const browser_command_options& o, browser_engine
                                 const browser_launch& browser) {
   implementation_info info;
   info.name = std::string(to_string(engine)) + " (EventSource)";
-  info.version = o.binary.empty() ? package_version(engine) : std::string();
+  info.version = o.binary.empty() ? installed_browser_version(engine) : std::string();
   if (info.version.empty()) info.version = engine_version(result.user_agent, engine);
   info.command = browser.command();
   info.caps = browser_capabilities();
@@ -227,6 +212,57 @@ std::string first_lines(const std::string& text, std::size_t n) {
   return out.empty() ? out : out + "`";
 }
 
+/// A heading, then one line per failing case: its id (and gap) and the first `lines` of its diff.
+void list_differences(std::ostream& md, const std::string& heading, const std::vector<run_record>& records,
+                      std::size_t lines) {
+  md << "\n#### " << heading << "\n\n";
+  bool any = false;
+  for (const auto& c : summarise_cases(records)) {
+    if (!is_failure(c.outcome)) continue;
+    any = true;
+    const run_record& rec = *c.records.front();
+    md << "- `" << c.test->id << "`"
+       << (c.status == gate_status::implementation_defined ? " (i-d " + c.test->gap + ")" : "") << ": "
+       << first_lines(rec.diff.empty() ? rec.detail : rec.diff, lines) << '\n';
+  }
+  if (!any) md << "None.\n";
+}
+
+/// The connection columns: scenarios per area, each engine's measured default reconnection time,
+/// and the scenarios that differ.
+std::string connection_matrix(const std::vector<engine_run>& runs) {
+  std::vector<matrix_column> columns;
+  std::vector<const conf::test_case*> scenarios;
+  for (const auto& r : runs) {
+    if (!r.connection) continue;
+    columns.push_back(count_column(engine_title(r), r.connection->records));
+    if (scenarios.empty())
+      for (const auto& m : r.connection->metadata) scenarios.push_back(&m);
+  }
+  if (columns.empty()) return {};
+  std::ostringstream md;
+  md << "\n### Connection scenarios\n\n`fixtures/connection/` through each engine's own `new EventSource(url)` in a "
+        "page "
+        "of the scenario's origin (`sse-conformance connect --client ENGINE`): requests checked and delays measured by "
+        "the scenario server.\n\n"
+     << area_table(columns, scenarios)
+     << "\n| engine | default reconnection time (measured) | connection run |\n| --- | --- | --- |\n";
+  for (const auto& r : runs) {
+    if (!r.connection) continue;
+    std::ostringstream t;
+    t << std::fixed << std::setprecision(0);
+    if (r.connection->default_reconnection_ms)
+      t << *r.connection->default_reconnection_ms << " ms";
+    else
+      t << "not observed";
+    t << " | " << std::setprecision(1) << r.connection->seconds << " s";
+    md << "| " << engine_title(r) << " | " << t.str() << " |\n";
+  }
+  for (const auto& r : runs)
+    if (r.connection) list_differences(md, engine_title(r) + ": scenarios that differ", r.connection->records, 3);
+  return md.str();
+}
+
 std::string matrix_markdown(const std::vector<engine_run>& runs, const selected_corpus& corpus) {
   std::ostringstream md;
   char date[32] = "";
@@ -246,19 +282,8 @@ std::string matrix_markdown(const std::vector<engine_run>& runs, const selected_
     t << std::fixed << std::setprecision(1) << r.page_seconds << " s | " << r.seconds << " s";
     md << "| " << engine_title(r) << " | `" << r.user_agent << "` | " << t.str() << " |\n";
   }
-  for (const auto& r : runs) {
-    md << "\n#### " << engine_title(r) << ": cases that differ\n\n";
-    bool any = false;
-    for (const auto& c : summarise_cases(r.records)) {
-      if (!is_failure(c.outcome)) continue;
-      any = true;
-      const run_record& rec = *c.records.front();
-      md << "- `" << c.test->id << "`"
-         << (c.status == gate_status::implementation_defined ? " (i-d " + c.test->gap + ")" : "") << ": "
-         << first_lines(rec.diff.empty() ? rec.detail : rec.diff, 4) << '\n';
-    }
-    if (!any) md << "None.\n";
-  }
+  md << connection_matrix(runs);
+  for (const auto& r : runs) list_differences(md, engine_title(r) + ": cases that differ", r.records, 4);
   return md.str();
 }
 
@@ -304,6 +329,19 @@ int browser_command(const browser_command_options& o) {
     if (engines.size() > 1) std::cout << (runs.empty() ? "" : "\n") << "== " << to_string(e) << "\n";
     runs.push_back(run_engine(o, e, selected));
     exit_code = std::max(exit_code, runs.back().gate.exit_code());
+    if (!o.parsing_only) {
+      // The second corpus: the connection scenarios, with the page's own EventSource (`connect`).
+      std::cout << "\n== " << to_string(e) << ": connection scenarios\n";
+      connection_run_options c;
+      c.client = std::string(to_string(e));
+      c.browser_binary = o.binary;
+      c.reports = o.reports.with("{engine}", "connection-" + c.client);
+      report_options baseline_only;
+      baseline_only.expected_failures = o.connection_expected_failures;
+      c.reports.expected_failures = baseline_only.with("{engine}", c.client).expected_failures;
+      runs.back().connection.emplace();
+      exit_code = std::max(exit_code, run_connection_gate(c, &*runs.back().connection));
+    }
   }
   if (!o.matrix_file.empty()) write_matrix(o.matrix_file, matrix_markdown(runs, selected));
   return exit_code;
@@ -331,6 +369,11 @@ void add_browser_command(CLI::App& app, int& exit_code) {
                   "EventSources open at once (default: 4; 16 in Firefox, whose profile allows more connections)");
   add_page_options(*cmd, o->page);
   add_report_options(*cmd, o->reports, /*per_engine=*/true);
+  cmd->add_flag("--parsing-only", o->parsing_only, "Run only the parsing corpus (not the connection scenarios)");
+  cmd->add_option("--connection-expected-failures", o->connection_expected_failures,
+                  "Baseline of the connection scenarios ({engine} in FILE: one per engine); their reports are "
+                  "named as the others with {engine} = connection-ENGINE")
+      ->type_name("FILE");
   cmd->add_option("--matrix", o->matrix_file,
                   "Write the engines matrix (Markdown) into FILE, between its engines-matrix markers")
       ->type_name("FILE");

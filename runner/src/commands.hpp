@@ -30,6 +30,7 @@ void add_list_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 void add_matrix_command(CLI::App& app, int& exit_code);
 void add_encode_command(CLI::App& app, int& exit_code);   // cmd_encode.cpp: the writing side
+void add_connect_command(CLI::App& app, int& exit_code);  // cmd_connect.cpp: scenarios through real clients
 void add_serve_command(CLI::App& app, int& exit_code);    // cmd_serve.cpp (runner/browser.cmake)
 void add_browser_command(CLI::App& app, int& exit_code);  // cmd_browser.cpp (runner/browser.cmake)
 
@@ -100,6 +101,34 @@ void add_report_options(CLI::App& command, report_options& options, bool per_eng
 /// Writes the summary to stdout and the JSON, JUnit and baseline files the options name, saying
 /// where each went. Returns the gate's exit code; throws usage_error when a file cannot be written.
 int publish(const report_options& options, const run_report& report);
+
+// ---- connection scenarios through real clients (connect, browser) --------------------------------
+
+struct connection_run_options {
+  std::string client = "node";  ///< A built-in client, a browser engine name, or a client-mode adapter command.
+  std::vector<std::string> corpus_paths;  ///< Default: the bundled fixtures/connection.
+  std::vector<std::string> filters;
+  unsigned jobs = 8;
+  unsigned timeout_ms = 20000;  ///< A library as large as undici takes seconds to load on a busy machine.
+  unsigned reconnect_budget_ms = 10000;
+  unsigned settle_ms = 250;
+  std::string browser_binary;  ///< Browsers: the executable (empty: the Debian default).
+  report_options reports;
+};
+/// What a connection run found, for the engines matrix.
+struct connection_run_summary {
+  implementation_info info;
+  std::vector<conformance::test_case> metadata;  ///< The scenarios run (records point into it).
+  std::vector<run_record> records;
+  gate_result gate;
+  double seconds = 0;
+  /// The median of the delays measured where only the implementation-defined initial reconnection
+  /// time applies (R64): the client's default; nullopt when no scenario showed one.
+  std::optional<double> default_reconnection_ms;
+};
+/// Plays the scenarios through the client, judges and publishes like `run`; returns the exit code.
+/// With `summary`, also hands over the run.
+int run_connection_gate(const connection_run_options& options, connection_run_summary* summary = nullptr);
 
 // ---- implementations ----------------------------------------------------------------------------
 

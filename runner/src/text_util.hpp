@@ -21,6 +21,9 @@ namespace sse::runner {
 /// Text that is valid UTF-8: invalid bytes written as \xHH (for stderr tails shown in reports).
 [[nodiscard]] std::string printable_utf8(std::string_view text);
 
+/// `s` as one word for /bin/sh: in single quotes, each ' written as '\''.
+[[nodiscard]] std::string shell_quote(const std::string& s);
+
 /// Shell-style glob match (`*`, `?`, `[...]`) of a whole string.
 [[nodiscard]] bool glob_match(const std::string& pattern, const std::string& text);
 

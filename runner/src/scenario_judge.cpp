@@ -1,0 +1,105 @@
+#include "scenario_judge.hpp"
+
+#include <algorithm>
+
+namespace sse::runner {
+namespace {
+
+namespace conf = sse::conformance;
+
+/// Milliseconds with one decimal, for people.
+std::string shown_ms(double ms) {
+  const auto tenths = static_cast<long long>(std::max(ms, 0.0) * 10.0 + 0.5);
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " ms";
+}
+
+/// The min_delay_ms of each request entry, in order.
+std::vector<std::optional<std::uint64_t>> required_delays(const conf::scenario& s) {
+  std::vector<std::optional<std::uint64_t>> out;
+  for (const auto& e : s.expected)
+    if (e.kind == conf::log_kind::request) out.push_back(e.min_delay_ms);
+  return out;
+}
+
+}  // namespace
+
+conf::scenario_log page_entries(const conf::scenario& s) {
+  conf::scenario_log out;
+  for (const auto& e : s.expected)
+    if (e.kind != conf::log_kind::request) out.push_back(e);
+  return out;
+}
+
+conf::test_case scenario_metadata(const conf::scenario& s) {
+  conf::test_case c;
+  c.id = s.id;
+  c.description = s.description;
+  c.file = s.file;
+  c.area = s.area;
+  c.rules = s.rules;
+  c.tags = s.tags;
+  c.evidence = s.evidence;
+  c.klass = s.klass;
+  c.gap = s.gap;
+  c.guards = s.guards;
+  return c;
+}
+
+conf::case_result judge_scenario(const conf::scenario& s, const conf::scenario_run_options& origins,
+                                 const scenario_observation& seen, const scenario_limits& limits) {
+  std::string problems;
+  std::string notes;
+  if (seen.constructor_threw) problems += "the constructor threw: " + *seen.constructor_threw + "\n";
+
+  const auto delays = required_delays(s);
+  const auto& requests = seen.served.requests;
+  const auto& ends = seen.served.response_ends;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const served_request& r = requests[i];
+    if (i >= s.exchanges.size()) {
+      problems += "request #" + std::to_string(i) + " to \"" + conf::escape_bytes(r.request.url) +
+                  "\": the scenario has only " + std::to_string(s.exchanges.size()) +
+                  " exchanges, so the client was not expected to send it (answered 204)\n";
+      continue;
+    }
+    problems += conf::check_request(s, i, r.request, origins);
+    if (i == 0 || !ends[i - 1]) continue;  // the first request, or one made while a response was still going
+    const double waited = std::chrono::duration<double, std::milli>(r.arrival - *ends[i - 1]).count();
+    const std::optional<std::uint64_t>& required = delays[i];
+    if (!required) {
+      notes += "request #" + std::to_string(i) + " came " + shown_ms(waited) +
+               " after the previous response ended (only the initial reconnection time applies: not checked)\n";
+    } else if (*required > 0 && waited < static_cast<double>(*required)) {
+      // (A wait of 0 always holds: a redirected request may even arrive before the server has
+      // closed the redirect's connection.)
+      problems += "request #" + std::to_string(i) + " came " + shown_ms(waited) +
+                  " after the previous response ended: the standard requires a wait of at least " +
+                  std::to_string(*required) + " ms\n";
+    } else if (*required > 0 && waited > static_cast<double>(*required) + 50.0) {
+      notes += "request #" + std::to_string(i) + " came " + shown_ms(waited) + " after the previous response ended (" +
+               std::to_string(*required) + " ms required; longer is allowed)\n";
+    }
+  }
+  if (requests.size() < s.exchanges.size()) {
+    const std::size_t missing = requests.size();
+    const std::uint64_t required = delays[missing].value_or(0);
+    problems += missing == 0
+                    ? std::string("the client never sent its first request")
+                    : "did not reconnect: request #" + std::to_string(missing) + " (exchanges[" +
+                          std::to_string(missing) + "]) did not come within " +
+                          std::to_string(required + static_cast<std::uint64_t>(limits.reconnect_budget.count())) +
+                          " ms (" + std::to_string(required) + " ms required + the budget of " +
+                          std::to_string(limits.reconnect_budget.count()) + " ms)";
+    problems += ", so " + std::to_string(s.exchanges.size() - missing) + " of " + std::to_string(s.exchanges.size()) +
+                " exchanges were not played\n";
+  }
+
+  const std::string log_diff = conf::diff_logs(page_entries(s), seen.page);
+  conf::case_result result;
+  result.outcome = problems.empty() && log_diff.empty() ? conf::outcome::pass : conf::outcome::fail;
+  result.diff = problems + log_diff;
+  result.detail = notes;
+  return result;
+}
+
+}  // namespace sse::runner

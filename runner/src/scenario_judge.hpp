@@ -1,0 +1,58 @@
+// scenario_judge.hpp: judging a real client on a connection scenario, from what the page observed
+// (the client adapter's log) and what the scenario server saw (requests and response ends).
+//
+// The two projections of the scenario's expected log are compared separately, as fixtures/README.md
+// ("The expected log") says a runner that observes the page and the server apart does: the page
+// entries in order, with conformance::diff_logs; and the requests in order, each checked with
+// conformance::check_request (the reference's own check) and its delay measured on the server's clock
+// from the end of the previous response to the request's arrival:
+//   - shorter than the scenario's min_delay_ms: FAIL (the standard requires at least that wait);
+//   - longer: allowed ("optionally longer"), reported in the record's detail, not failed;
+//   - a request that never came within the budget after the previous response ended: FAIL, "did
+//     not reconnect";
+//   - min_delay_ms null (only the implementation-defined initial reconnection time applies, R64):
+//     not checked; the measured delay is reported, which is how an engine's default is measured.
+// The verdict is a conformance::case_result, so it becomes a run_record through to_record() like
+// every other driver's.
+#pragma once
+
+#include "scenario_server.hpp"
+
+#include <sse/conformance/conformance.hpp>
+#include <sse/conformance/scenario.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace sse::runner {
+
+struct scenario_limits {
+  /// Longest a request may come after the wait the scenario requires (min_delay_ms, or 0 when it is
+  /// null) before it counts as "did not reconnect".
+  std::chrono::milliseconds reconnect_budget{10000};
+  /// Quiet time after the expected log is complete before the scenario ends (to catch extra
+  /// requests and observations).
+  std::chrono::milliseconds settle{250};
+};
+
+/// What a run of a scenario through a real client produced.
+struct scenario_observation {
+  conformance::scenario_log page;                ///< The client's page entries, origins made symbolic.
+  served_log served;                             ///< What the server saw.
+  std::optional<std::string> constructor_threw;  ///< The exception, when the constructor threw.
+  clock_type::time_point connected;              ///< When the runner asked the client to construct.
+};
+
+/// The page entries of a scenario's expected log (every kind but `request`).
+[[nodiscard]] conformance::scenario_log page_entries(const conformance::scenario& s);
+
+/// Judges one run: PASS, or FAIL with every difference in `diff`; the measured delays in `detail`.
+[[nodiscard]] conformance::case_result judge_scenario(const conformance::scenario& s,
+                                                      const conformance::scenario_run_options& origins,
+                                                      const scenario_observation& seen, const scenario_limits& limits);
+
+/// The case metadata of a scenario (id, file, area, rules, class, gap ...), for run records.
+[[nodiscard]] conformance::test_case scenario_metadata(const conformance::scenario& s);
+
+}  // namespace sse::runner
