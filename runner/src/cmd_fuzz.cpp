@@ -32,6 +32,7 @@ struct fuzz_command_options {
   bool reach = false;
   std::size_t max_shrink_attempts = 5000;
   std::size_t max_corpus_shrink_attempts = 300;
+  double shrink_seconds = 20;
   std::string json_file;
   std::string write_cases;
   std::string date;
@@ -120,10 +121,15 @@ struct shrunk {
   run_record record;
   std::string signature;
 };
-shrunk shrink_failure(const conf::fuzz_stream& failing, const opened_implementation& impl, std::size_t max_attempts) {
+/// Shrinking stops after max_attempts candidates or `seconds` (a crashing adapter restarts for every
+/// candidate, which costs a process start each time).
+shrunk shrink_failure(const conf::fuzz_stream& failing, const opened_implementation& impl, std::size_t max_attempts,
+                      double seconds) {
   case_worker worker(impl.info, impl.make);
+  const auto deadline = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
+                                                std::chrono::duration<double>(seconds));
   const auto still_fails = [&](const conf::fuzz_stream& candidate) {
-    return is_failure(worker.run_one(candidate.test, candidate.chunks, {}).outcome);
+    return clock_type::now() < deadline && is_failure(worker.run_one(candidate.test, candidate.chunks, {}).outcome);
   };
   shrunk out{conf::shrink_stream(failing, still_fails, max_attempts), {}, {}};
   out.record = worker.run_one(out.stream.test, out.stream.chunks, {});
@@ -134,10 +140,10 @@ shrunk shrink_failure(const conf::fuzz_stream& failing, const opened_implementat
 /// The classes of a run: each group of streams with one signature shrunk, then groups whose minimal
 /// reproducers have one signature merged (their first signatures kept as `variants`).
 std::vector<fuzz_class> shrink_and_merge(std::map<std::string, fuzz_class> groups, const opened_implementation& impl,
-                                         std::size_t max_attempts) {
+                                         std::size_t max_attempts, double shrink_seconds) {
   std::map<std::string, fuzz_class> merged;
   for (auto& [first_signature, group] : groups) {
-    shrunk s = shrink_failure(group.example, impl, max_attempts);
+    shrunk s = shrink_failure(group.example, impl, max_attempts, shrink_seconds);
     if (s.signature.empty()) s.signature = first_signature;  // it no longer fails: keep the example
     fuzz_class& c = merged[s.signature];
     const bool smaller = c.signature.empty() || s.stream.test.bytes.size() < c.reproducer.test.bytes.size() ||
@@ -180,7 +186,7 @@ std::map<std::string, std::vector<std::string>> corpus_signatures(const fuzz_com
     for (const auto& ch : conf::make_chunkings(*r.test, settings.chunking)) {
       if (ch.name != r.chunking) continue;
       const shrunk s = shrink_failure(conf::make_fuzz_stream(r.test->bytes, ch.splits, r.test->id), impl,
-                                      o.max_corpus_shrink_attempts);
+                                      o.max_corpus_shrink_attempts, o.shrink_seconds / 4);
       if (!s.signature.empty()) out[s.signature].push_back(r.test->id);
     }
   }
@@ -233,7 +239,7 @@ int fuzz_command(fuzz_command_options o) {
   if (o.reach)  // every rule of the parsing corpus, so one that no stream reached shows 0
     for (const auto& rule : conf::bundled_rules().rules)
       if (std::find(rule.corpus.begin(), rule.corpus.end(), "parsing") != rule.corpus.end()) run.reach[rule.id] += 0;
-  run.classes = shrink_and_merge(std::move(found.classes), impl, o.max_shrink_attempts);
+  run.classes = shrink_and_merge(std::move(found.classes), impl, o.max_shrink_attempts, o.shrink_seconds);
   if (o.check_corpus && !run.classes.empty()) {
     const auto known = corpus_signatures(o, impl);
     for (auto& c : run.classes)
@@ -276,6 +282,9 @@ void add_fuzz_command(CLI::App& app, int& exit_code) {
                 "Do not run the corpus to tell explained classes from new ones (every class is then new)");
   cmd->add_flag("--reach", o->reach, "Count how many streams reach each rule id (the reference's stages, traced)");
   cmd->add_option("--max-shrink-attempts", o->max_shrink_attempts, "Candidates tried per class while shrinking")
+      ->capture_default_str();
+  cmd->add_option("--shrink-seconds", o->shrink_seconds,
+                  "Longest time spent shrinking one class (a quarter of it per failing corpus case)")
       ->capture_default_str();
   cmd->add_option("--max-corpus-shrink-attempts", o->max_corpus_shrink_attempts,
                   "Candidates tried per failing corpus case while naming its class")
