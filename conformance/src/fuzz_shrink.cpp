@@ -34,13 +34,20 @@ std::string character_class(std::string_view value, std::size_t at) {
   }
 }
 
-/// `event.data: expected LF, observed end-of-value`, or "" when the values are equal.
+/// How a value differs, by the shape of the edit and the class of the character where it starts, not
+/// by the values themselves (so one bug seen with different values is one signature): `event.data:
+/// differs at NUL`, `event.data: cut before LF`, `event.type: extra U+FEFF at the end`, `end.last_event_id:
+/// empty, expected non-empty`; "" when the values are equal.
 std::string value_difference(std::string_view field, std::string_view expected, std::string_view observed) {
   if (expected == observed) return {};
+  const std::string name(field);
+  if (observed.empty()) return name + ": empty, expected non-empty";
+  if (expected.empty()) return name + ": non-empty, expected empty";
   const auto [e, o] = std::mismatch(expected.begin(), expected.end(), observed.begin(), observed.end());
   const auto at = static_cast<std::size_t>(e - expected.begin());
-  return std::string(field) + ": expected " + character_class(expected, at) + ", observed " +
-         character_class(observed, at);
+  if (at == observed.size()) return name + ": cut before " + character_class(expected, at);
+  if (at == expected.size()) return name + ": extra " + character_class(observed, at) + " at the end";
+  return name + ": differs at " + character_class(expected, at);
 }
 
 /// How two observations of the same kind differ, field by field.

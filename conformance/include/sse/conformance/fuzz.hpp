@@ -49,9 +49,10 @@ enum class stream_shape : std::uint8_t {
 [[nodiscard]] fuzz_stream generate_stream(std::uint64_t seed, std::uint64_t index, bool scale = true);
 
 /// What differs, and how, in words that do not depend on the stream's particular values: which
-/// observation (first difference of the final log, by kind and field) and the character class at the
-/// first differing position of a value (`event.data: expected LF, observed end-of-value`), or the
-/// latency kind (`latency: event late`) when the final logs agree, or the fault (`CRASH`). Two
+/// observation differs first (by kind and field: `extra event`, `missing retry`, `event instead of
+/// end`) and how its value differs (the shape of the edit and the class of the character where it
+/// starts: `event.data: differs at NUL`, `end.last_event_id: empty, expected non-empty`), or the
+/// latency kind (`latency: reported early`) when the final logs agree, or the fault (`CRASH`). Two
 /// failures with one signature are taken to be one bug class.
 [[nodiscard]] std::string difference_signature(const test_case& c, const case_result& result, const capabilities& caps);
 
