@@ -123,9 +123,8 @@ struct shrunk {
 };
 /// Shrinking stops after max_attempts candidates or `seconds` (a crashing adapter restarts for every
 /// candidate, which costs a process start each time).
-shrunk shrink_failure(const conf::fuzz_stream& failing, const opened_implementation& impl, std::size_t max_attempts,
-                      double seconds) {
-  case_worker worker(impl.info, impl.make);
+shrunk shrink_failure(const conf::fuzz_stream& failing, case_worker& worker, const conformance::capabilities& caps,
+                      std::size_t max_attempts, double seconds) {
   const auto deadline = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
                                                 std::chrono::duration<double>(seconds));
   const auto still_fails = [&](const conf::fuzz_stream& candidate) {
@@ -133,7 +132,7 @@ shrunk shrink_failure(const conf::fuzz_stream& failing, const opened_implementat
   };
   shrunk out{conf::shrink_stream(failing, still_fails, max_attempts), {}, {}};
   out.record = worker.run_one(out.stream.test, out.stream.chunks, {});
-  out.signature = conf::difference_signature(out.stream.test, as_result(out.record), impl.info.caps);
+  out.signature = conf::difference_signature(out.stream.test, as_result(out.record), caps);
   return out;
 }
 
@@ -142,8 +141,9 @@ shrunk shrink_failure(const conf::fuzz_stream& failing, const opened_implementat
 std::vector<fuzz_class> shrink_and_merge(std::map<std::string, fuzz_class> groups, const opened_implementation& impl,
                                          std::size_t max_attempts, double shrink_seconds) {
   std::map<std::string, fuzz_class> merged;
+  case_worker worker(impl.info, impl.make);  // one process for all the shrinking
   for (auto& [first_signature, group] : groups) {
-    shrunk s = shrink_failure(group.example, impl, max_attempts, shrink_seconds);
+    shrunk s = shrink_failure(group.example, worker, impl.info.caps, max_attempts, shrink_seconds);
     if (s.signature.empty()) s.signature = first_signature;  // it no longer fails: keep the example
     fuzz_class& c = merged[s.signature];
     const bool smaller = c.signature.empty() || s.stream.test.bytes.size() < c.reproducer.test.bytes.size() ||
@@ -180,13 +180,14 @@ std::map<std::string, std::vector<std::string>> corpus_signatures(const fuzz_com
   const auto records = run_cases(corpus.cases, impl.info, impl.make, settings);
   std::map<std::string, std::vector<std::string>> out;
   const conf::test_case* done = nullptr;
+  case_worker worker(impl.info, impl.make);
   for (const auto& r : records) {
     if (!is_failure(r.outcome) || r.test == done || !r.test->initial_last_event_id.empty()) continue;
     done = r.test;
     for (const auto& ch : conf::make_chunkings(*r.test, settings.chunking)) {
       if (ch.name != r.chunking) continue;
-      const shrunk s = shrink_failure(conf::make_fuzz_stream(r.test->bytes, ch.splits, r.test->id), impl,
-                                      o.max_corpus_shrink_attempts, o.shrink_seconds / 4);
+      const shrunk s = shrink_failure(conf::make_fuzz_stream(r.test->bytes, ch.splits, r.test->id), worker,
+                                      impl.info.caps, o.max_corpus_shrink_attempts, o.shrink_seconds / 4);
       if (!s.signature.empty()) out[s.signature].push_back(r.test->id);
     }
   }
@@ -295,7 +296,7 @@ void add_fuzz_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--date", o->date, "The date written into `guards` (default: today, UTC)")->type_name("YYYY-MM-DD");
   cmd->add_flag("--progress", o->progress, "Show progress even when stderr is not a terminal");
   add_corpus_options(*cmd, o->corpus);
-  cmd->add_option("--timeout-ms", o->execution.timeout_ms, "Adapters: longest wait for any one answer")
+  cmd->add_option("--timeout,--timeout-ms", o->execution.timeout_ms, "Adapters: longest wait for any one answer, in ms")
       ->capture_default_str();
   cmd->callback([o, &exit_code] { exit_code = fuzz_command(*o); });
 }
