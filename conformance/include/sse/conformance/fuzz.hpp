@@ -50,8 +50,8 @@ enum class stream_shape : std::uint8_t {
 
 /// What differs, and how, in words that do not depend on the stream's particular values: which
 /// observation differs first (by kind and field: `extra event`, `missing retry`, `event instead of
-/// end`) and how its value differs (the shape of the edit and the class of the character where it
-/// starts: `event.data: differs at NUL`, `end.last_event_id: empty, expected non-empty`), or the
+/// end`) and how its value differs (the shape of the edit: `event.data: cut before LF`,
+/// `event.type: differs`, `end.last_event_id: empty, expected non-empty`), or the
 /// latency kind (`latency: reported early`) when the final logs agree, or the fault (`CRASH`). Two
 /// failures with one signature are taken to be one bug class.
 [[nodiscard]] std::string difference_signature(const test_case& c, const case_result& result, const capabilities& caps);
