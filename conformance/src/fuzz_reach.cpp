@@ -60,6 +60,10 @@ public:
     interpreter_.finish();
   }
   void reach(int rule) { rules_.set(static_cast<std::size_t>(rule)); }
+  [[nodiscard]] bool dispatched() const noexcept {
+    return std::any_of(recorder_.log.begin(), recorder_.log.end(),
+                       [](const observation& o) { return o.kind == observation_kind::event; });
+  }
   void reach_gap(int gap) { gaps_.set(static_cast<std::size_t>(gap)); }
   [[nodiscard]] std::vector<std::string> ids() const {
     std::vector<std::string> out;
@@ -169,6 +173,8 @@ std::vector<std::string> rules_reached(std::string_view bytes, const chunking& c
     if (previous > 0 && previous < bytes.size() && (static_cast<unsigned char>(bytes[previous]) & 0xC0u) == 0x80u)
       tracer.reach(7);
     decoder.decode(reinterpret_cast<const unsigned char*>(chunk.data()), chunk.size(), deliver);
+    // An event dispatched by a chunk that is not the last: lines are processed as they arrive (R10).
+    if (end < bytes.size() && tracer.dispatched()) tracer.reach(10);
     previous = end;
   };
   for (const std::size_t s : ch.splits) feed(s);

@@ -102,6 +102,8 @@ TEST(FuzzReach, TracesTheReferenceStages) {
   EXPECT_TRUE(has(crlf_split, "R19"));
   EXPECT_TRUE(has(crlf_split, "R14"));
   EXPECT_FALSE(has(ids("data: a\r\n\r\n", {}), "R9"));
+  EXPECT_TRUE(has(ids("data: a\n\ndata: b\n\n", {9}), "R10"));  // dispatched before the last chunk
+  EXPECT_FALSE(has(ids("data: a\n\n", {}), "R10"));
   const auto bom_split = ids("\xEF\xBB\xBF" "id: 1\n\nretry\n", {1});
   EXPECT_TRUE(has(bom_split, "R3"));
   EXPECT_TRUE(has(bom_split, "R5"));
