@@ -1,5 +1,5 @@
 // The fuzz library: generated streams are deterministic and judged by run_case; signatures group
-// differences; shrinking keeps the difference and finds a minimal reproducer; reach is traced.
+// differences by observation and edit; shrinking keeps the difference and finds a minimal reproducer; reach is traced.
 #include <sse/conformance/fuzz.hpp>
 
 #include <gtest/gtest.h>
@@ -61,7 +61,7 @@ private:
   std::unique_ptr<implementation> inner_ = make_reference_implementation();
 };
 
-TEST(FuzzSignature, NamesTheObservationAndTheCharacterClass) {
+TEST(FuzzSignature, NamesTheObservationAndTheEdit) {
   drops_line_separator impl;
   const fuzz_stream s = make_fuzz_stream("data: a\xE2\x80\xA8z\n\n", {});
   const case_result r = run_case(impl, s.test, s.chunks, {});
