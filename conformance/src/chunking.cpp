@@ -1,5 +1,7 @@
 // chunking.cpp: the ways a body is cut into chunks. Streaming bugs live at chunk boundaries (a CR
 // that ends one chunk, a BOM or a code point split in two), so every case runs under many cuts.
+#include "splitmix64.hpp"
+
 #include <sse/utf8.hpp>
 
 #include <sse/conformance/conformance.hpp>
@@ -21,22 +23,7 @@ constexpr std::array<std::pair<plan, std::string_view>, 6> plan_names{{
     {plan::pinned, "pinned"},
 }};
 
-/// splitmix64 (Steele, Lea, Flood 2014): tiny, splittable, and the same on every platform.
-class splitmix64 {
-public:
-  explicit splitmix64(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  /// Uniform in [0, bound) (bound > 0); the modulo bias is irrelevant for test cuts.
-  std::size_t below(std::size_t bound) { return static_cast<std::size_t>(next() % bound); }
-
-private:
-  std::uint64_t state_;
-};
+using detail::splitmix64;
 
 std::uint64_t fnv1a64(std::string_view s) {
   std::uint64_t h = 0xCBF29CE484222325ULL;

@@ -49,6 +49,35 @@ std::optional<std::string> read_hex(const json& v, const std::string& key, probl
   return bytes;
 }
 
+/// {"repeat": "ab", "times": 3}: the string's bytes `times` times over ("ababab"), so a case can hold a
+/// multi-megabyte line without a multi-megabyte file. The result is capped at max_repeat_bytes.
+std::optional<std::string> read_repeat(const json& part, const std::string& path, problem_list& problems) {
+  constexpr std::uint64_t max_repeat_bytes = 64u << 20;
+  const std::size_t before = problems.size();
+  check_keys(part, {"repeat", "times"}, path, "a repeat part", problems);
+  std::optional<std::string> unit;
+  if (const json* r = require(part, "repeat", path, "a non-empty string", problems))
+    unit = read_string(*r, member_path(path, "repeat"), problems);
+  const json* times = require(part, "times", path, "a positive integer", problems);
+  if (times != nullptr && (!times->is_number_unsigned() || times->get<std::uint64_t>() == 0))
+    problems.push_back({member_path(path, "times"), "expected a positive integer, found " + describe(*times)});
+  if (problems.size() != before || !unit) return std::nullopt;
+  if (unit->empty()) {
+    problems.push_back({member_path(path, "repeat"), "expected a non-empty string"});
+    return std::nullopt;
+  }
+  const auto count = times->get<std::uint64_t>();
+  if (count > max_repeat_bytes / unit->size()) {
+    problems.push_back({path, "expected at most " + std::to_string(max_repeat_bytes) + " bytes, found " +
+                                  std::to_string(unit->size()) + " x " + std::to_string(count)});
+    return std::nullopt;
+  }
+  std::string out;
+  out.reserve(static_cast<std::size_t>(count) * unit->size());
+  for (std::uint64_t i = 0; i < count; ++i) out += *unit;
+  return out;
+}
+
 }  // namespace
 
 bool is_lower_word_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
@@ -141,7 +170,8 @@ std::vector<std::string> read_string_list(const json& v, const std::string& key,
   return out;
 }
 
-/// A byte string: a JSON string (its UTF-8 encoding) or an array of parts (strings or {"hex": ...}).
+/// A byte string: a JSON string (its UTF-8 encoding) or an array of parts (strings, {"hex": ...} or
+/// {"repeat": ..., "times": N}).
 std::optional<std::string> read_byte_string(const json& v, const std::string& key, problem_list& problems) {
   if (v.is_string()) return read_string(v, key, problems);
   if (!v.is_array()) {
@@ -158,13 +188,17 @@ std::optional<std::string> read_byte_string(const json& v, const std::string& ke
     const json& part = v[i];
     if (part.is_string()) {
       if (auto s = read_string(part, path, problems)) bytes += *s;
+    } else if (part.is_object() && part.contains("repeat")) {
+      if (auto r = read_repeat(part, path, problems)) bytes += *r;
     } else if (part.is_object()) {
       check_keys(part, {"hex"}, path, "a hex part", problems);
       if (const json* hex = require(part, "hex", path, "a part object is {\"hex\": \"EF BB BF\"}", problems)) {
         if (auto b = read_hex(*hex, member_path(path, "hex"), problems)) bytes += *b;
       }
     } else {
-      problems.push_back({path, "expected a string or a {\"hex\": \"..\"} object, found " + describe(part)});
+      problems.push_back(
+          {path, "expected a string, a {\"hex\": \"..\"} or a {\"repeat\": \"..\", \"times\": N} object, found " +
+                     describe(part)});
     }
   }
   if (problems.size() != before) return std::nullopt;

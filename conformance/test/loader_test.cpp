@@ -132,6 +132,28 @@ TEST(Loader, BadHex) {
   expect_diagnostic(extra, "line-endings/x", "input[0].bytes", {"unknown key"});
 }
 
+TEST(Loader, RepeatParts) {
+  const auto ok = sc::load_corpus_text(
+      fixture(case_with(R"("chunks": [["x: ", {"repeat": "ab", "times": 3}], [{"repeat": "\n", "times": 2}]], )" +
+                        good_expected)),
+      "t.json");
+  ASSERT_TRUE(ok.ok()) << all(ok);
+  EXPECT_EQ(ok.loaded.cases.at(0).bytes, "x: ababab\n\n");
+  EXPECT_EQ(ok.loaded.cases.at(0).pinned_splits, (std::vector<std::size_t>{9}));
+  const auto zero =
+      sc::load_corpus_text(fixture(case_with(R"("input": [{"repeat": "a", "times": 0}], )" + good_expected)), "t.json");
+  expect_diagnostic(zero, "line-endings/x", "input[0].times", {"expected a positive integer", "0"});
+  const auto empty =
+      sc::load_corpus_text(fixture(case_with(R"("input": [{"repeat": "", "times": 2}], )" + good_expected)), "t.json");
+  expect_diagnostic(empty, "line-endings/x", "input[0].repeat", {"non-empty string"});
+  const auto huge = sc::load_corpus_text(
+      fixture(case_with(R"("input": [{"repeat": "abcd", "times": 100000000}], )" + good_expected)), "t.json");
+  expect_diagnostic(huge, "line-endings/x", "input[0]", {"at most 67108864 bytes"});
+  const auto extra = sc::load_corpus_text(
+      fixture(case_with(R"("input": [{"repeat": "a", "times": 2, "hex": "00"}], )" + good_expected)), "t.json");
+  expect_diagnostic(extra, "line-endings/x", "input[0].hex", {"unknown key"});
+}
+
 TEST(Loader, LoneSurrogate) {
   // nlohmann/json refuses the whole document; the loader still says which case and key.
   const auto r =

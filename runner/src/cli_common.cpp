@@ -309,6 +309,14 @@ opened_implementation open_implementation(const std::string& spec, const executi
   return out;
 }
 
+void add_implementation_option(CLI::App& command, std::string& impl, const std::string& exit_codes) {
+  command.footer("Implementations (--impl):" + builtin_implementations_help() +
+                 "\n  anything else: an adapter command, run with /bin/sh -c (see runner/ADAPTERS.md)\n\n" + exit_codes);
+  command.add_option("--impl", impl, "The implementation under test: a built-in name or an adapter command")
+      ->capture_default_str()
+      ->type_name("NAME|COMMAND");
+}
+
 double seconds_since(clock_type::time_point start) {
   return std::chrono::duration<double>(clock_type::now() - start).count();
 }

@@ -31,6 +31,7 @@ void add_rules_command(CLI::App& app, int& exit_code);
 void add_matrix_command(CLI::App& app, int& exit_code);
 void add_encode_command(CLI::App& app, int& exit_code);   // cmd_encode.cpp: the writing side
 void add_connect_command(CLI::App& app, int& exit_code);  // cmd_connect.cpp: scenarios through real clients
+void add_fuzz_command(CLI::App& app, int& exit_code);     // cmd_fuzz.cpp: generated streams, shrunk differences
 void add_serve_command(CLI::App& app, int& exit_code);    // cmd_serve.cpp (runner/browser.cmake)
 void add_browser_command(CLI::App& app, int& exit_code);  // cmd_browser.cpp (runner/browser.cmake)
 
@@ -139,6 +140,9 @@ struct opened_implementation {
 /// `spec` is a built-in name (reference, wasm, eventsource-parser, undici, fetch-event-source) or an
 /// adapter command. Starts an adapter once to read its hello; throws adapter_fault when it does not.
 [[nodiscard]] opened_implementation open_implementation(const std::string& spec, const execution_options& options);
+/// Registers --impl (a built-in name or an adapter command) and a footer that lists the built-in
+/// implementations, then `exit_codes` ("Exit codes: 0 ...").
+void add_implementation_option(CLI::App& command, std::string& impl, const std::string& exit_codes);
 /// The built-in names and what they run, for --help.
 [[nodiscard]] std::string builtin_implementations_help();
 /// Where the bundled adapters live (runner/adapters, or $SSE_CONFORMANCE_ADAPTERS_DIR).

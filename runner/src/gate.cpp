@@ -36,94 +36,91 @@ void fill_fault(run_record& r, const adapter_fault& f) {
   r.stderr_tail = f.stderr_tail;
 }
 
-/// One job's loop: takes the next case, runs all its chunkings, restarts the implementation after a
-/// fault.
-class worker {
-public:
-  worker(const implementation_info& info, const implementation_factory& make) : info_(info), make_(make) {}
-
-  std::vector<run_record> run(const conf::test_case& c, const conf::chunking_options& options) {
-    const auto chunkings = conf::make_chunkings(c, options);
-    std::vector<run_record> out;
-    out.reserve(chunkings.size());
-    const std::string unchecked = conf::why_unchecked(c, info_.caps);
-    const auto due = unchecked.empty() ? conf::due_counts(c) : std::vector<std::size_t>{};
-    std::string timed_out_chunking;
-    for (const auto& ch : chunkings) {
-      const auto start = clock_type::now();
-      out.push_back(run_one(c, ch, due, unchecked, timed_out_chunking));
-      out.back().milliseconds = millis_since(start);
-    }
-    return out;
-  }
-
-private:
-  /// One case under one chunking. Without the capabilities to check the case nothing is started
-  /// (SKIP); after a timeout under one chunking the case's other chunkings are not run (a hang costs
-  /// a whole timeout; one per case is enough to know).
-  run_record run_one(const conf::test_case& c, const conf::chunking& ch, const std::vector<std::size_t>& due,
-                     const std::string& unchecked, std::string& timed_out_chunking) {
-    const std::size_t chunks = ch.splits.size() + 1;
-    if (!unchecked.empty()) return to_record(c, ch.name, chunks, {outcome::skip, {}, unchecked, {}}, 0);
-    if (!timed_out_chunking.empty())
-      return to_record(c, ch.name, chunks,
-                       {outcome::timeout,
-                        {},
-                        "not run: this case already timed out under chunking '" + timed_out_chunking + "'",
-                        {}},
-                       0);
-    run_record r = to_record(c, ch.name, chunks, {}, 0);
-    if (!ensure_started(r)) return r;
-    try {
-      conf::case_result result = conf::run_case(*impl_, c, ch, due);
-      // Only a failing record's log is reported; a passing one equals the expected log, and keeping
-      // it for every chunking of a 10 MB case would hold gigabytes.
-      if (result.outcome == outcome::pass) result.observed.clear();
-      if (const auto* adapter = dynamic_cast<const adapter_implementation*>(impl_.get()))
-        for (const auto& note : adapter->notes()) result.detail += (result.detail.empty() ? "" : "\n") + note;
-      return to_record(c, ch.name, chunks, std::move(result), 0);
-    } catch (const adapter_fault& f) {
-      fill_fault(r, f);
-      impl_.reset();  // A fresh process for what follows.
-      if (f.kind == outcome::timeout) timed_out_chunking = ch.name;
-    } catch (const std::exception& e) {
-      // An in-process implementation threw: report it like a crash and start afresh.
-      r.outcome = outcome::crash;
-      r.detail = std::string("the implementation threw: ") + e.what();
-      impl_.reset();
-    }
-    return r;
-  }
-
-  bool ensure_started(run_record& r) {
-    if (impl_) return true;
-    if (start_failures_ >= max_start_failures) {
-      r.outcome = outcome::crash;
-      r.detail = "not run: the adapter failed to start " + std::to_string(start_failures_) +
-                 " times in a row (last: " + last_start_error_ + ")";
-      return false;
-    }
-    try {
-      impl_ = make_();
-      start_failures_ = 0;
-      return true;
-    } catch (const adapter_fault& f) {
-      ++start_failures_;
-      last_start_error_ = f.what();
-      fill_fault(r, f);
-      r.detail = "the adapter did not start: " + r.detail;
-      return false;
-    }
-  }
-
-  const implementation_info& info_;
-  const implementation_factory& make_;
-  std::unique_ptr<conf::implementation> impl_;
-  int start_failures_ = 0;
-  std::string last_start_error_;
-};
-
 }  // namespace
+
+case_worker::case_worker(const implementation_info& info, const implementation_factory& make)
+    : info_(info), make_(make) {}
+case_worker::~case_worker() = default;
+
+std::vector<run_record> case_worker::run(const conf::test_case& c, const conf::chunking_options& options) {
+  const auto chunkings = conf::make_chunkings(c, options);
+  std::vector<run_record> out;
+  out.reserve(chunkings.size());
+  const std::string unchecked = conf::why_unchecked(c, info_.caps);
+  const auto due = unchecked.empty() ? conf::due_counts(c) : std::vector<std::size_t>{};
+  std::string timed_out_chunking;
+  for (const auto& ch : chunkings) {
+    const auto start = clock_type::now();
+    out.push_back(run_one(c, ch, due, unchecked, timed_out_chunking));
+    out.back().milliseconds = millis_since(start);
+  }
+  return out;
+}
+
+run_record case_worker::run_one(const conf::test_case& c, const conf::chunking& ch,
+                                const std::vector<std::size_t>& due) {
+  std::string timed_out_chunking;
+  return run_one(c, ch, due, conf::why_unchecked(c, info_.caps), timed_out_chunking);
+}
+
+/// One case under one chunking. Without the capabilities to check the case nothing is started
+/// (SKIP); after a timeout under one chunking the case's other chunkings are not run (a hang costs
+/// a whole timeout; one per case is enough to know).
+run_record case_worker::run_one(const conf::test_case& c, const conf::chunking& ch,
+                                const std::vector<std::size_t>& due, const std::string& unchecked,
+                                std::string& timed_out_chunking) {
+  const std::size_t chunks = ch.splits.size() + 1;
+  if (!unchecked.empty()) return to_record(c, ch.name, chunks, {outcome::skip, {}, unchecked, {}}, 0);
+  if (!timed_out_chunking.empty())
+    return to_record(c, ch.name, chunks,
+                     {outcome::timeout,
+                      {},
+                      "not run: this case already timed out under chunking '" + timed_out_chunking + "'",
+                      {}},
+                     0);
+  run_record r = to_record(c, ch.name, chunks, {}, 0);
+  if (!ensure_started(r)) return r;
+  try {
+    conf::case_result result = conf::run_case(*impl_, c, ch, due);
+    // Only a failing record's log is reported; a passing one equals the expected log, and keeping
+    // it for every chunking of a 10 MB case would hold gigabytes.
+    if (result.outcome == outcome::pass) result.observed.clear();
+    if (const auto* adapter = dynamic_cast<const adapter_implementation*>(impl_.get()))
+      for (const auto& note : adapter->notes()) result.detail += (result.detail.empty() ? "" : "\n") + note;
+    return to_record(c, ch.name, chunks, std::move(result), 0);
+  } catch (const adapter_fault& f) {
+    fill_fault(r, f);
+    impl_.reset();  // A fresh process for what follows.
+    if (f.kind == outcome::timeout) timed_out_chunking = ch.name;
+  } catch (const std::exception& e) {
+    // An in-process implementation threw: report it like a crash and start afresh.
+    r.outcome = outcome::crash;
+    r.detail = std::string("the implementation threw: ") + e.what();
+    impl_.reset();
+  }
+  return r;
+}
+
+bool case_worker::ensure_started(run_record& r) {
+  if (impl_) return true;
+  if (start_failures_ >= max_start_failures) {
+    r.outcome = outcome::crash;
+    r.detail = "not run: the adapter failed to start " + std::to_string(start_failures_) +
+               " times in a row (last: " + last_start_error_ + ")";
+    return false;
+  }
+  try {
+    impl_ = make_();
+    start_failures_ = 0;
+    return true;
+  } catch (const adapter_fault& f) {
+    ++start_failures_;
+    last_start_error_ = f.what();
+    fill_fault(r, f);
+    r.detail = "the adapter did not start: " + r.detail;
+    return false;
+  }
+}
 
 std::vector<run_record> run_cases(const std::vector<const conf::test_case*>& cases, const implementation_info& info,
                                   const implementation_factory& make, const run_settings& settings) {
@@ -132,7 +129,7 @@ std::vector<run_record> run_cases(const std::vector<const conf::test_case*>& cas
   std::atomic<std::size_t> done{0};
   std::mutex progress_mutex;
   auto job = [&] {
-    worker w(info, make);
+    case_worker w(info, make);
     for (std::size_t i = next++; i < cases.size(); i = next++) {
       per_case[i] = w.run(*cases[i], settings.chunking);
       const std::size_t finished = ++done;

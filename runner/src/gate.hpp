@@ -69,6 +69,35 @@ struct run_settings {
   std::function<void(std::size_t, std::size_t)> progress;
 };
 
+/// One job's implementation instance (an adapter: one process), started on first use and restarted
+/// after a fault; run_cases() has one per job, and `fuzz` drives one directly.
+class case_worker {
+public:
+  case_worker(const implementation_info& info, const implementation_factory& make);
+  ~case_worker();
+  case_worker(const case_worker&) = delete;
+  case_worker& operator=(const case_worker&) = delete;
+  /// The case under every chunking of `options`.
+  [[nodiscard]] std::vector<run_record> run(const conformance::test_case& c,
+                                            const conformance::chunking_options& options);
+  /// The case under one chunking (`due`: due_counts(c), or empty to compute it). Never throws for
+  /// anything the implementation does: a fault is a record, and the next call starts afresh.
+  [[nodiscard]] run_record run_one(const conformance::test_case& c, const conformance::chunking& ch,
+                                   const std::vector<std::size_t>& due);
+
+private:
+  run_record run_one(const conformance::test_case& c, const conformance::chunking& ch,
+                     const std::vector<std::size_t>& due, const std::string& unchecked,
+                     std::string& timed_out_chunking);
+  bool ensure_started(run_record& r);
+
+  const implementation_info& info_;
+  const implementation_factory& make_;
+  std::unique_ptr<conformance::implementation> impl_;
+  int start_failures_ = 0;
+  std::string last_start_error_;
+};
+
 /// Runs every case under every chunking. Records come back in case order, then chunking order.
 /// Never throws for anything the implementation does: faults become records.
 [[nodiscard]] std::vector<run_record> run_cases(const std::vector<const conformance::test_case*>& cases,

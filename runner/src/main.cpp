@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   sse::runner::add_matrix_command(app, exit_code);
   sse::runner::add_encode_command(app, exit_code);
   sse::runner::add_connect_command(app, exit_code);
+  sse::runner::add_fuzz_command(app, exit_code);
   sse::runner::add_serve_command(app, exit_code);
   sse::runner::add_browser_command(app, exit_code);
   try {

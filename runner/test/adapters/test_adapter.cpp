@@ -8,6 +8,8 @@
 //                   BABBLE   writes bytes without end and never a newline
 //                   EXIT     exits with status 7
 //   --wrong       appends "!" to the data of every event (a wrong log, not a fault)
+//   --bug split-crlf  a planted parsing bug for the fuzz tests: a CR that ends one chunk and an LF that
+//                 starts the next are taken as two line ends (the phantom blank line of R9)
 //   --delay MS    sleeps MS milliseconds before answering each chunk (slow, but not hung)
 //   --extra-line-after-end  prints one more line right after its answer to `end` (in the same write)
 //   --caps LIST   declares only these capabilities (comma-separated), e.g. events,end
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
   bool faults = false;
   bool wrong = false;
   bool extra_line_after_end = false;
+  bool split_crlf_bug = false;
   std::string caps_list = "events,last_event_id_commits,retry,comments,end";
   std::string start_mode;
   int delay_ms = 0;
@@ -55,6 +58,8 @@ int main(int argc, char** argv) {
       faults = true;
     else if (arg == "--wrong")
       wrong = true;
+    else if (arg == "--bug" && i + 1 < argc)
+      split_crlf_bug = std::string(argv[++i]) == "split-crlf";
     else if (arg == "--extra-line-after-end")
       extra_line_after_end = true;
     else if (arg == "--caps" && i + 1 < argc)
@@ -115,8 +120,13 @@ int main(int argc, char** argv) {
       impl->begin(message.value("last_event_id", ""));
       say(R"({"type":"ready"})");
     } else if (type == "chunk") {
-      const std::string bytes = sse::runner::base64_decode(message.at("data").get<std::string>()).value_or("");
+      std::string bytes = sse::runner::base64_decode(message.at("data").get<std::string>()).value_or("");
+      // The planted bug: the reference swallows this LF (it completes the CRLF of the last chunk);
+      // feeding a CR before it makes a second, phantom line end.
+      const bool phantom_line = split_crlf_bug && !stream.empty() && stream.back() == '\r' && !bytes.empty() &&
+                                bytes.front() == '\n';
       stream += bytes;
+      if (phantom_line) bytes.insert(0, "\r");
       misbehave();
       if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
       reply(impl->feed(bytes));
