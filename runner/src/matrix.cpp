@@ -98,14 +98,26 @@ std::string heat_colour(double share) {
 
 }  // namespace
 
-std::string heat_map_svg(const std::vector<matrix_column>& columns,
+std::string heat_map_svg(const std::vector<matrix_column>& all_columns,
                          const std::vector<const conformance::test_case*>& cases, const std::string& caption) {
+  // Only what was run: an implementation that did not start is in the table, not in the picture.
+  std::vector<matrix_column> columns;
+  for (const auto& c : all_columns)
+    if (c.available) columns.push_back(c);
+  // Column titles are written at 60 degrees; long ones are cut so the picture stays compact.
+  constexpr std::size_t title_chars = 30;
+  for (auto& c : columns)
+    if (c.title.size() > title_chars) {
+      std::size_t cut = title_chars - 1;
+      while (cut > 0 && (static_cast<unsigned char>(c.title[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
+      c.title = c.title.substr(0, cut) + "…";
+    }
   std::map<std::string, std::size_t> areas;
   for (const auto* c : cases) ++areas[c->area];
   constexpr int cell_w = 46;
   constexpr int cell_h = 24;
   constexpr int label_w = 150;
-  constexpr int header_h = 190;
+  constexpr int header_h = 180;  // a 30-character title at 60 degrees, 11 px type
   constexpr int engine_gap = 16;
   constexpr int caption_h = 40;
   const bool any_engine = std::any_of(columns.begin(), columns.end(), [](const auto& c) { return c.engine; });
@@ -115,7 +127,7 @@ std::string heat_map_svg(const std::vector<matrix_column>& columns,
       if (columns[k].engine && (k == 0 || !columns[k - 1].engine)) x += engine_gap;
     return x;
   };
-  const int width = x_of(columns.size()) + 10;
+  const int width = std::max(x_of(columns.size()) + 100, 700);  // the last titles lean right; the caption
   const int rows = static_cast<int>(areas.size()) + 1;
   const int height = header_h + rows * cell_h + caption_h;
   std::ostringstream svg;
