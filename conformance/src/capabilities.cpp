@@ -94,7 +94,7 @@ namespace {
 /// The cited rules that only unobserved kinds can show (a retry rule without `retry`), each with the
 /// parsing kinds it needs.
 std::vector<std::pair<const rule_entry*, std::vector<observation_kind>>> unobservable_rules(const test_case& c,
-                                                                                         const capabilities& caps) {
+                                                                                            const capabilities& caps) {
   std::vector<std::pair<const rule_entry*, std::vector<observation_kind>>> out;
   const rule_catalogue& rules = bundled_rules();
   for (const auto& id : c.rules) {

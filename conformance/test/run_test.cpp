@@ -253,9 +253,9 @@ public:
 };
 
 TEST(RunCase, ARetryBugShowsWithoutTheRetryCapability) {
-  const auto c = make_case("retry: 5\ndata: a\n\n", {observation::retry(5), observation::event("message", "a", ""),
-                                                       observation::end("")},
-                           {"R22"});
+  const auto c =
+      make_case("retry: 5\ndata: a\n\n",
+                {observation::retry(5), observation::event("message", "a", ""), observation::end("")}, {"R22"});
   retry_into_id buggy;
   const auto r = sc::run_case(buggy, c, {"whole", {}}, sc::due_counts(c));
   EXPECT_EQ(r.outcome, sc::outcome::fail) << r.detail;
@@ -264,7 +264,7 @@ TEST(RunCase, ARetryBugShowsWithoutTheRetryCapability) {
 
 TEST(RunCase, LimitsDeclaredByTheImplementation) {
   const auto c = make_case("id: 7\ndata: a\n\n", {observation::id_commit("7"), observation::event("message", "a", "7"),
-                                                   observation::end("7")});
+                                                  observation::end("7")});
   // Events without ids: compared on type and data.
   class no_ids final : public wrapper {
   public:

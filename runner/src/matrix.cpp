@@ -83,7 +83,7 @@ std::string heat_colour(double share) {
     double at;
     int r, g, b;
   };
-  static constexpr stop stops[] = {{0.0, 0xd7, 0x30, 0x27}, {0.7, 0xf4, 0x6d, 0x43}, {0.85, 0xfd, 0xae, 0x61},
+  static constexpr stop stops[] = {{0.0, 0xd7, 0x30, 0x27},  {0.7, 0xf4, 0x6d, 0x43},   {0.85, 0xfd, 0xae, 0x61},
                                    {0.95, 0xfe, 0xe0, 0x8b}, {0.999, 0xa6, 0xd9, 0x6a}, {1.0, 0x1a, 0x98, 0x50}};
   std::size_t i = 1;
   while (i + 1 < std::size(stops) && share > stops[i].at) ++i;
@@ -109,7 +109,8 @@ std::string heat_map_svg(const std::vector<matrix_column>& all_columns,
   for (auto& c : columns)
     if (c.title.size() > title_chars) {
       std::size_t cut = title_chars - 1;
-      while (cut > 0 && (static_cast<unsigned char>(c.title[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
+      while (cut > 0 && (static_cast<unsigned char>(c.title[cut]) & 0xC0) == 0x80)
+        --cut;  // not inside a UTF-8 sequence
       c.title = c.title.substr(0, cut) + "…";
     }
   std::map<std::string, std::size_t> areas;
@@ -147,7 +148,8 @@ std::string heat_map_svg(const std::vector<matrix_column>& all_columns,
         << "\" stroke=\"#888888\" stroke-dasharray=\"3,3\"/>\n";
   }
   int y = header_h;
-  const auto row = [&](const std::string& label, bool bold, const std::function<const area_counts*(const matrix_column&)>& of) {
+  const auto row = [&](const std::string& label, bool bold,
+                       const std::function<const area_counts*(const matrix_column&)>& of) {
     svg << "<text x=\"" << label_w - 6 << "\" y=\"" << y + cell_h / 2 + 4 << "\" text-anchor=\"end\""
         << (bold ? " font-weight=\"bold\"" : "") << ">" << xml_escape(label) << "</text>\n";
     for (std::size_t i = 0; i < columns.size(); ++i) {
@@ -165,8 +167,8 @@ std::string heat_map_svg(const std::vector<matrix_column>& all_columns,
       svg << "<g><title>" << xml_escape(title) << "</title><rect x=\"" << x_of(i) << "\" y=\"" << y << "\" width=\""
           << cell_w - 2 << "\" height=\"" << cell_h - 2 << "\" fill=\"" << fill << "\"/><text x=\""
           << x_of(i) + (cell_w - 2) / 2 << "\" y=\"" << y + cell_h / 2 + 3 << "\" text-anchor=\"middle\""
-          << (bold ? " font-weight=\"bold\"" : "") << (share && *share >= 1.0 ? " fill=\"#ffffff\"" : "")
-          << ">" << text << "</text></g>\n";
+          << (bold ? " font-weight=\"bold\"" : "") << (share && *share >= 1.0 ? " fill=\"#ffffff\"" : "") << ">" << text
+          << "</text></g>\n";
     }
     y += cell_h;
   };

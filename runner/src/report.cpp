@@ -202,9 +202,11 @@ std::string to_json(const run_report& report) {
   j["report_version"] = 1;
   json capabilities = json::object();
   for (const auto& key : conf::capability_keys()) capabilities[std::string(key.name)] = impl.caps.*key.member;
-  j["implementation"] = {
-      {"name", impl.name},         {"version", impl.version}, {"command", impl.command},
-      {"capabilities", capabilities}, {"engine", impl.engine}};
+  j["implementation"] = {{"name", impl.name},
+                         {"version", impl.version},
+                         {"command", impl.command},
+                         {"capabilities", capabilities},
+                         {"engine", impl.engine}};
   j["corpus"] = {{"files", report.corpus_files}, {"cases", report.corpus_cases}, {"digest", report.corpus_digest}};
   j["chunkings"] = report.chunkings;
   j["seconds"] = report.seconds;

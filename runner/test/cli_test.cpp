@@ -310,8 +310,7 @@ TEST_F(Cli, MissingCapabilitiesCheckTheRestOrSkip) {
   report = json::parse(read(path("s.json")));
   v = verdicts(report);
   EXPECT_TRUE(all_are(v["runner/retry-only"], "SKIP"));
-  EXPECT_NE(report["results"][0].value("detail", "").find("R22, which only retry observations show"),
-            std::string::npos)
+  EXPECT_NE(report["results"][0].value("detail", "").find("R22, which only retry observations show"), std::string::npos)
       << report["results"][0];
 }
 
@@ -367,9 +366,9 @@ TEST_F(Cli, MatrixMergesReportsOfTheSameCorpus) {
   const std::string wrong = quote(quote(SSE_TEST_ADAPTER_EXE) + " --wrong");
   ASSERT_EQ(run("run " + test_corpus + " --chunkings whole --json " + quote(path("ref.json"))).exit_code, 0);
   (void)run("run --impl " + wrong + " " + test_corpus + " --chunkings whole --json " + quote(path("wrong.json")));
-  auto r = run("matrix --from " + quote(path("ref.json")) + " " + quote(path("wrong.json")) + " " + test_corpus +
-               " --markdown " + quote(path("m.md")) + " --json " + quote(path("m.json")) + " --svg " +
-               quote(path("m.svg")));
+  auto r =
+      run("matrix --from " + quote(path("ref.json")) + " " + quote(path("wrong.json")) + " " + test_corpus +
+          " --markdown " + quote(path("m.md")) + " --json " + quote(path("m.json")) + " --svg " + quote(path("m.svg")));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto merged = json::parse(read(path("m.json")));
   r = run("matrix --impl reference --impl " + wrong + " " + test_corpus + " --chunkings whole --json " +

@@ -135,7 +135,7 @@ struct capabilities {
 /// missing key means (false for what is reported, true for `event_ids` and `initial_last_event_id`).
 struct capability_key {
   std::string_view name;
-  bool capabilities::* member;
+  bool capabilities::*member;
   bool if_missing;
 };
 /// Every key, in the order the protocol documents them.
