@@ -11,6 +11,7 @@
 #include <sse/conformance/json_limits.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace sse::conformance {
 namespace {
@@ -101,6 +102,11 @@ load_result load_corpus_text(std::string_view json_text, const std::string& file
   return load_corpus_from({{}, std::pair{json_text, file}});
 }
 
-std::filesystem::path bundled_fixtures_dir() { return std::filesystem::path(SSE_CONFORMANCE_FIXTURES_DIR); }
+std::filesystem::path bundled_fixtures_dir() {
+  // An installed runner points here at its share/sse-conformance/fixtures (runner/src/main.cpp).
+  if (const char* dir = std::getenv("SSE_CONFORMANCE_CORPUS_DIR"); dir != nullptr && *dir != '\0')
+    return std::filesystem::path(dir);
+  return std::filesystem::path(SSE_CONFORMANCE_FIXTURES_DIR);
+}
 
 }  // namespace sse::conformance

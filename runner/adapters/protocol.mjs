@@ -125,12 +125,6 @@ export async function endBodyCapturingTimers(body) {
   });
 }
 
-/** Protocol 1 additions the runner does not accept yet (see ADAPTERS.md, "protocol 1, additions"):
- *  sent only when SSE_PROTOCOL_EXTENSIONS=1, so that today's runner, which rejects unknown keys,
- *  keeps working. */
-const extension_keys = ['final_log', 'event_ids', 'initial_last_event_id'];
-const extensions = process.env.SSE_PROTOCOL_EXTENSIONS === '1';
-
 /** JSON text of a message. A retry value JSON cannot carry exactly (a library that neither clamps
  *  nor validates) is written as the integer literal of its value, and a non-finite or fractional one
  *  as a string, so the runner shows it in a diff instead of rejecting the line (see ADAPTERS.md). */
@@ -144,20 +138,18 @@ function encode(message) {
 
 export function serve({ name, version, capabilities, start }) {
   const write = (message) => process.stdout.write(encode(message) + '\n');
-  const hello_capabilities = { ...capabilities };
-  if (!extensions) for (const key of extension_keys) delete hello_capabilities[key];
   const events_without_ids = capabilities.event_ids === false;
-  // An implementation without event ids reports events without last_event_id; today's protocol
-  // requires the key, so it carries "" until the runner knows `event_ids`.
+  // An implementation without event ids (capability event_ids: false) reports events without
+  // last_event_id, whatever the adapter put there.
   const shape = (observations) => {
     if (!events_without_ids) return observations;
     return observations.map((o) => {
       if (o.kind !== 'event') return o;
       const { last_event_id, ...rest } = o;
-      return extensions ? rest : { ...rest, last_event_id: '' };
+      return rest;
     });
   };
-  write({ type: 'hello', protocol: 1, name, version, capabilities: hello_capabilities });
+  write({ type: 'hello', protocol: 1, name, version, capabilities });
   let stream = null;
   const handle = async (line) => {
     const message = JSON.parse(line);

@@ -25,6 +25,7 @@ struct observed_answer {
   std::vector<std::string> notes;  ///< Values outside the observation model, in words.
 };
 /// Parses a `{"type":"observed","observations":[...]}` line. Throws adapter_fault(protocol_error).
-observed_answer parse_observed(const std::string& line, const char* waiting_for);
+/// Without `events_carry_ids` (capability `event_ids` false), events may come without `last_event_id`.
+observed_answer parse_observed(const std::string& line, const char* waiting_for, bool events_carry_ids = true);
 
 }  // namespace sse::runner

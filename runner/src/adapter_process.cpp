@@ -103,7 +103,7 @@ void adapter_implementation::begin(std::string_view initial_last_event_id) {
 observation_log adapter_implementation::receive_observations(const char* waiting_for) {
   const std::string line = receive(waiting_for);
   try {
-    observed_answer answer = parse_observed(line, waiting_for);
+    observed_answer answer = parse_observed(line, waiting_for, identity_.caps.event_ids);
     for (auto& note : answer.notes) notes_.push_back(std::move(note));
     return std::move(answer.log);
   } catch (const adapter_fault& f) {

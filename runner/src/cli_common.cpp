@@ -3,10 +3,15 @@
 #include "limited_reference.hpp"
 #include "text_util.hpp"
 
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <system_error>
 #include <thread>
+#include <utility>
 
 namespace sse::runner {
 
@@ -78,6 +83,35 @@ void load_selected(const corpus_options& options, selected_corpus& out) {
     if (matches_filter(c, options.filters)) out.cases.push_back(&c);
   }
   if (out.cases.empty()) throw usage_error("--filter selects no case");
+  out.digest = corpus_digest(out.loaded.loaded);
+}
+
+std::string corpus_digest(const conf::corpus& corpus) {
+  // FNV-1a (64 bits) over every case's judged content, each field length-prefixed: enough to tell
+  // corpus versions apart, not a security measure.
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  const auto mix = [&hash](std::string_view field) {
+    const std::string length = std::to_string(field.size()) + ":";
+    for (const std::string_view part : {std::string_view(length), field})
+      for (const char byte : part) hash = (hash ^ static_cast<unsigned char>(byte)) * 0x100000001b3ULL;
+  };
+  for (const auto& c : corpus.cases) {
+    mix(c.id);
+    mix(c.area);
+    mix(conf::to_string(c.klass));
+    mix(c.bytes);
+    mix(c.initial_last_event_id);
+    std::string splits;
+    for (const auto at : c.pinned_splits) splits += std::to_string(at) + ",";
+    mix(c.has_pinned_chunks ? splits : "-");
+    mix(conf::log_to_json(c.expected));
+    std::string rules;
+    for (const auto& r : c.rules) rules += r + ",";
+    mix(rules);
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  return std::to_string(corpus.cases.size()) + "-cases-fnv1a64-" + hex;
 }
 
 report_options report_options::with(std::string_view marker, std::string_view value) const {
@@ -189,6 +223,19 @@ run_settings make_run_settings(const execution_options& options) {
   s.chunking.seed = options.seed;
   s.jobs = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   return s;
+}
+
+void use_installed_data_dir() {
+  std::error_code error;
+  const auto executable = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return;
+  const auto data = executable.parent_path().parent_path() / "share" / "sse-conformance";
+  if (!std::filesystem::is_regular_file(data / "fixtures" / "rules.json", error)) return;
+  const std::pair<const char*, const char*> dirs[] = {{"SSE_CONFORMANCE_CORPUS_DIR", "fixtures"},
+                                                      {"SSE_CONFORMANCE_PAGE_DIR", "page"},
+                                                      {"SSE_CONFORMANCE_WASM_DIR", "wasm"},
+                                                      {"SSE_CONFORMANCE_ADAPTERS_DIR", "adapters"}};
+  for (const auto& [variable, folder] : dirs) ::setenv(variable, (data / folder).c_str(), 0);
 }
 
 std::string adapters_dir() {

@@ -140,6 +140,7 @@ implementation_info engine_info(const browser_command_options& o, browser_engine
   if (info.version.empty()) info.version = engine_version(result.user_agent, engine);
   info.command = browser.command();
   info.caps = browser_capabilities();
+  info.engine = true;
   return info;
 }
 
@@ -171,6 +172,7 @@ engine_run run_engine(const browser_command_options& o, browser_engine engine, c
   run_report report;
   report.implementation = engine_info(o, engine, result, *browser);
   report.corpus_files = selected.loaded.loaded.files;
+  report.corpus_digest = selected.digest;
   report.corpus_cases = total;
   report.chunkings =
       "pinned (cases with pinned chunks) or whole, " + std::to_string(o.page.chunk_delay_ms) + " ms between chunks";

@@ -54,8 +54,8 @@ std::string markdown(const conf::rule_catalogue& rules) {
      << rules.standard_title << "](" << rules.standard_url
      << "), in this project's words; the link goes to the standard's text, which is the authority. *Corpus* says "
         "which data corpora can exercise a rule, *observable by* which observation kinds are needed to judge it (an "
-        "implementation that reports none of them skips the cases about it), *cases* how many parsing cases of the "
-        "bundled corpus cite it.\n";
+        "implementation that reports none of them is not judged on it: its cases are compared on the rest, and "
+        "skipped when nothing else is observable), *cases* how many parsing cases of the bundled corpus cite it.\n";
   for (const auto& g : rules.groups) {
     md << "\n## " << g.title
        << "\n\n| id | rule | section | corpus | observable by | cases |\n| --- | --- | --- | --- | "

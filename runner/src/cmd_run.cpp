@@ -44,6 +44,7 @@ int run_command(const run_command_options& o) {
   run_report report;
   report.implementation = impl.info;
   report.corpus_files = corpus.loaded.loaded.files;
+  report.corpus_digest = corpus.digest;
   report.corpus_cases = corpus.cases.size();
   report.chunkings = o.execution.chunkings;
   if (o.execution.chunkings.find("random") != std::string::npos || o.execution.chunkings == "all")

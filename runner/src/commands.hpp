@@ -58,12 +58,17 @@ struct selected_corpus {
   conformance::load_result loaded;
   std::vector<const conformance::test_case*> cases;  ///< After --filter, in corpus order.
   std::vector<std::string> all_ids;                  ///< Every id in the corpus (before --filter).
+  /// The corpus version: a digest of every case (before --filter) as the runner judges it, so that
+  /// reports made elsewhere can be merged only when they were judged against the same cases.
+  std::string digest;
   /// The selected cases as a corpus of their own (for the page server).
   [[nodiscard]] conformance::corpus copy() const;
 };
 /// Loads and validates the corpus; throws usage_error listing the diagnostics when it is invalid.
 /// The result must stay where it is (cases point into it).
 void load_selected(const corpus_options& options, selected_corpus& out);
+/// selected_corpus::digest of a corpus: "<cases>-cases-fnv1a64-<16 hex digits>".
+[[nodiscard]] std::string corpus_digest(const conformance::corpus& corpus);
 [[nodiscard]] bool matches_filter(const conformance::test_case& c, const std::vector<std::string>& filters);
 
 // ---- how to run (run, matrix) -------------------------------------------------------------------
@@ -145,6 +150,11 @@ struct opened_implementation {
 void add_implementation_option(CLI::App& command, std::string& impl, const std::string& exit_codes);
 /// The built-in names and what they run, for --help.
 [[nodiscard]] std::string builtin_implementations_help();
+/// An installed runner (BIN/sse-conformance next to SHARE/sse-conformance/fixtures/rules.json, as the
+/// Debian package lays it out) uses its own corpus, page, WASM package and adapters' sources: sets
+/// SSE_CONFORMANCE_CORPUS_DIR, _PAGE_DIR, _WASM_DIR and _ADAPTERS_DIR to them unless already set.
+/// A runner in its build tree keeps the source tree's, configured at build time.
+void use_installed_data_dir();
 /// Where the bundled adapters live (runner/adapters, or $SSE_CONFORMANCE_ADAPTERS_DIR).
 [[nodiscard]] std::string adapters_dir();
 /// Where the Go adapters are built (the build folder's runner/go-adapters, or $SSE_CONFORMANCE_GO_ADAPTERS_DIR).

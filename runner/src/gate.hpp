@@ -56,6 +56,7 @@ struct implementation_info {
   std::string version;
   std::string command;  ///< Empty for the in-process reference.
   conformance::capabilities caps = conformance::capabilities::all();
+  bool engine = false;  ///< A browser engine's EventSource (browser), not a library.
 };
 using conformance::describe;
 

@@ -10,6 +10,7 @@
 int main(int argc, char** argv) {
   // A dead adapter must show up as EPIPE on write, not kill the runner.
   std::signal(SIGPIPE, SIG_IGN);
+  sse::runner::use_installed_data_dir();
 
   CLI::App app{"sse-conformance: run the WHATWG Server-Sent Events conformance corpus against an implementation"};
   app.require_subcommand(1);

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct area_counts {
 struct matrix_column {
   std::string title;
   bool available = true;  ///< false: it did not start; its cells read "n/a"
+  bool engine = false;    ///< a browser engine's EventSource (drawn apart from the libraries)
   std::map<std::string, area_counts> areas;
   area_counts total;
 };
@@ -40,5 +42,16 @@ struct matrix_column {
 /// The Markdown table: one row per area of `cases` (with its case count), then the total.
 [[nodiscard]] std::string area_table(const std::vector<matrix_column>& columns,
                                      const std::vector<const conformance::test_case*>& cases);
+
+/// Passed cases (implementation-defined ones included) per checked case, 0..1; nullopt when none
+/// was checked.
+[[nodiscard]] std::optional<double> share_passed(const area_counts& a);
+
+/// The heat map as a standalone SVG document: one row per area of `cases` and a total row, one
+/// column per implementation (libraries, then engines after a gap), each cell coloured by the share
+/// of checked cases passed and labelled with the percentage ("n/a" when nothing was checked).
+[[nodiscard]] std::string heat_map_svg(const std::vector<matrix_column>& columns,
+                                       const std::vector<const conformance::test_case*>& cases,
+                                       const std::string& caption);
 
 }  // namespace sse::runner

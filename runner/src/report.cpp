@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -77,9 +78,13 @@ struct counts {
   std::size_t implementation_defined = 0;
   std::size_t known = 0;
   std::size_t total = 0;
+  /// A FAIL on an implementation-defined case is counted as implementation-defined, not as FAIL:
+  /// it differs from the reference's decision on a gap, which is no failure (as in the matrix).
   void add(outcome o, gate_status s) {
-    ++by_outcome[static_cast<std::size_t>(o)];
-    if (s == gate_status::implementation_defined) ++implementation_defined;
+    if (s == gate_status::implementation_defined)
+      ++implementation_defined;
+    else
+      ++by_outcome[static_cast<std::size_t>(o)];
     if (s == gate_status::known_failure) ++known;
     ++total;
   }
@@ -96,6 +101,21 @@ json counts_json(const counts& c) {
 }
 
 }  // namespace
+
+std::string final_log_lateness(const std::vector<case_summary>& cases, const conf::capabilities& caps) {
+  std::size_t checked = 0;
+  std::size_t due_before_end = 0;
+  for (const auto& c : cases) {
+    if (c.outcome == outcome::skip) continue;
+    ++checked;
+    const auto expected = conf::project(c.test->expected, conf::capabilities_for(*c.test, caps));
+    if (std::any_of(expected.begin(), expected.end(), [](const auto& o) { return o.kind != observation_kind::end; }))
+      ++due_before_end;
+  }
+  return "latency (final log only): the implementation reports everything at end of body, so " +
+         std::to_string(due_before_end) + " of " + std::to_string(checked) +
+         " checked cases get their observations late; latency is not judged per case\n";
+}
 
 void write_summary(std::ostream& out, const run_report& report, std::size_t max_diffs) {
   const auto& records = *report.records;
@@ -126,7 +146,9 @@ void write_summary(std::ostream& out, const run_report& report, std::size_t max_
   out << "  impl-def   known\n";
   for (const auto& [area, c] : per_area) row(area, c);
   row("total", total);
-  out << "  (impl-def: implementation-defined cases whose log differs; known: failures listed in the baseline)\n";
+  out << "  (impl-def: implementation-defined cases whose log differs from the reference's decision, counted\n"
+         "   apart from FAIL and never failing the gate; known: failures listed in the baseline)\n";
+  if (impl.caps.final_log) out << final_log_lateness(cases, impl.caps);
 
   // The first problems in full: new failures first, then the rest.
   std::size_t shown = 0;
@@ -178,16 +200,14 @@ std::string to_json(const run_report& report) {
   json j;
   j["tool"] = "sse-conformance";
   j["report_version"] = 1;
+  json capabilities = json::object();
+  for (const auto& key : conf::capability_keys()) capabilities[std::string(key.name)] = impl.caps.*key.member;
   j["implementation"] = {{"name", impl.name},
                          {"version", impl.version},
                          {"command", impl.command},
-                         {"capabilities",
-                          {{"events", impl.caps.events},
-                           {"last_event_id_commits", impl.caps.last_event_id_commits},
-                           {"retry", impl.caps.retry},
-                           {"comments", impl.caps.comments},
-                           {"end", impl.caps.end}}}};
-  j["corpus"] = {{"files", report.corpus_files}, {"cases", report.corpus_cases}};
+                         {"capabilities", capabilities},
+                         {"engine", impl.engine}};
+  j["corpus"] = {{"files", report.corpus_files}, {"cases", report.corpus_cases}, {"digest", report.corpus_digest}};
   j["chunkings"] = report.chunkings;
   j["seconds"] = report.seconds;
 
@@ -220,7 +240,7 @@ std::string to_json(const run_report& report) {
     if (!r.stderr_tail.empty()) rec["stderr"] = printable_utf8(r.stderr_tail);
     if (r.outcome == outcome::fail) {
       rec["observed"] = conf::to_json(r.observed);
-      rec["expected"] = conf::to_json(conf::project(r.test->expected, impl.caps));
+      rec["expected"] = conf::to_json(conf::project(r.test->expected, conf::capabilities_for(*r.test, impl.caps)));
     }
     results.push_back(std::move(rec));
   }

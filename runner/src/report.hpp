@@ -12,6 +12,7 @@ namespace sse::runner {
 struct run_report {
   implementation_info implementation;
   std::vector<std::string> corpus_files;
+  std::string corpus_digest;     ///< selected_corpus::digest (empty for the encoder corpus).
   std::size_t corpus_cases = 0;  ///< Cases selected (after --filter).
   std::string chunkings;         ///< The plans, as given ("whole,bytewise,...").
   double seconds = 0;
@@ -19,6 +20,11 @@ struct run_report {
   const std::vector<run_record>* records = nullptr;
   gate_result gate;
 };
+
+/// The one report of a final-log implementation's lateness (capability final_log): how many checked
+/// cases expect an observation before end of body, which it reports only at the end. One line.
+[[nodiscard]] std::string final_log_lateness(const std::vector<case_summary>& cases,
+                                             const conformance::capabilities& caps);
 
 /// Counts per area (cases, by worst verdict), time taken, the first `max_diffs` problems in full,
 /// stale baseline entries, and the gate's decision.

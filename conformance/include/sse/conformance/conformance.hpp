@@ -80,7 +80,8 @@ struct load_result {
 /// Same, from an in-memory document (`file` is used in diagnostics only).
 [[nodiscard]] load_result load_corpus_text(std::string_view json_text, const std::string& file);
 
-/// The folder of the bundled corpus, as configured at build time (SSE_CONFORMANCE_FIXTURES_DIR).
+/// The folder of the bundled corpus: $SSE_CONFORMANCE_CORPUS_DIR when set (an installed runner sets
+/// it to its own share/sse-conformance/fixtures), else as configured at build time.
 [[nodiscard]] std::filesystem::path bundled_fixtures_dir();
 
 // ---------------------------------------------------------------------------------------------
@@ -113,20 +114,52 @@ struct capabilities {
   bool retry = false;                  ///< retry observations
   bool comments = false;               ///< comment observations
   bool end = true;                     ///< end observation (last event ID at end of stream)
-  static capabilities all() { return {true, true, true, true, true}; }
+  /// Events carry the last event ID. Without it, events are compared on type and data only (an
+  /// adapter sends them without `last_event_id`).
+  bool event_ids = true;
+  /// The implementation can start a stream from a last event ID (a case's `initial_last_event_id`).
+  /// Without it, what depends on that start (events' last event IDs, commits, `end`) is not checked
+  /// on cases that set one; everything else is.
+  bool initial_last_event_id = true;
+  /// The implementation reports only at end of body (a whole-body decoder): the final log is judged
+  /// on its own, and lateness is not judged per chunk (the run reports it once, separately).
+  bool final_log = false;
+  static capabilities all() {
+    capabilities c;
+    c.last_event_id_commits = c.retry = c.comments = true;
+    return c;
+  }
   /// True when an implementation with these capabilities reports observations of kind `k`.
   [[nodiscard]] bool observes(observation_kind k) const noexcept;
 };
-/// The log restricted to the kinds `caps` can observe.
+/// A capability as a key of the adapter's hello and of JSON reports, with its member and the value a
+/// missing key means (false for what is reported, true for `event_ids` and `initial_last_event_id`).
+struct capability_key {
+  std::string_view name;
+  bool capabilities::*member;
+  bool if_missing;
+};
+/// Every key, in the order the protocol documents them.
+[[nodiscard]] const std::vector<capability_key>& capability_keys();
+/// The capabilities that apply to case `c`: without `initial_last_event_id`, a case that starts from a
+/// last event ID is checked without event ids, commits and `end`.
+[[nodiscard]] capabilities capabilities_for(const test_case& c, const capabilities& caps);
+/// The log restricted to the kinds `caps` can observe (events without their last event ID when
+/// `caps.event_ids` is false).
 [[nodiscard]] observation_log project(const observation_log& log, const capabilities& caps);
-/// The capabilities in words: "events, retry, end" ("none" when empty).
+/// The capabilities in words: "events, retry, end" ("none" when empty), then the limits
+/// ("events without ids", "cannot start from a last event ID", "final log only").
 [[nodiscard]] std::string describe(const capabilities& caps);
-/// Why a case cannot be checked with `caps` (its verdict is then SKIP), or "" when it can. A case is
-/// unchecked when it cites a rule whose `observable_by` kinds (fixtures/rules.json) name parsing
-/// observations and the implementation reports none of them: a retry rule needs `retry`, R26 needs
-/// `last_event_id` or `end`. Rules every consumer can judge through events never skip a case.
+/// Why a case cannot be checked at all with `caps` (its verdict is then SKIP), or "" when it can. A
+/// case is unchecked when nothing it expects is observable (its expected log, projected with
+/// capabilities_for(), is empty) and it cites a rule whose `observable_by` kinds (fixtures/rules.json)
+/// name parsing observations of which the implementation reports none: a retry rule needs `retry`, R26
+/// needs `last_event_id` or `end`. The message names the observation kinds that were missing.
 [[nodiscard]] std::string why_unchecked(const test_case& c, const capabilities& caps);
 [[nodiscard]] bool can_check(const test_case& c, const capabilities& caps);
+/// What a checked case leaves unchecked with `caps`, in words ("retry observations (R22)", "events'
+/// last event IDs"), in a fixed order; empty when everything the case expects or cites is compared.
+[[nodiscard]] std::vector<std::string> unchecked_observations(const test_case& c, const capabilities& caps);
 /// True when the case cites a rule that only observations of kind `k` can show (for a browser,
 /// whose `retry` is measured rather than reported: the retry rules).
 [[nodiscard]] bool cites_rule_shown_only_by(const test_case& c, observation_kind k);

@@ -107,11 +107,6 @@ func Serve(name, version string, capabilities map[string]bool, start func(lastEv
 		out.WriteByte('\n')
 		out.Flush()
 	}
-	if os.Getenv("SSE_PROTOCOL_EXTENSIONS") != "1" {
-		for _, key := range []string{"final_log", "event_ids", "initial_last_event_id"} {
-			delete(capabilities, key)
-		}
-	}
 	write(map[string]interface{}{"type": "hello", "protocol": 1, "name": name, "version": version, "capabilities": capabilities})
 	in := bufio.NewReaderSize(os.Stdin, 1<<20)
 	var stream Stream
