@@ -47,13 +47,15 @@ public:
     line_.append(text);
     interpreter_.on_fragment(text);
   }
-  void on_line_end() {
+  void on_line_end(std::string_view last_fragment = {}) {
+    line_.append(last_fragment);
     const std::size_t before = recorder_.log.size();
-    interpreter_.on_line_end();
+    interpreter_.on_line_end(last_fragment);
     reach(8);
     classify(before);
     line_.clear();
   }
+  void on_text_end() { interpreter_.on_text_end(); }
   void finish() {
     if (!line_.empty() || block_has_fields_) reach(35);  // the pending line and block are discarded
     if (block_has_id_) reach(36);
