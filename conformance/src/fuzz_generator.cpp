@@ -30,16 +30,49 @@ constexpr std::string_view bom = "\xEF\xBB\xBF";
 constexpr std::array<std::string_view, 3> line_endings = {"\n", "\r", "\r\n"};
 
 // Field names: the four the standard knows, and names that only look like them (R16, R17).
-constexpr std::array<std::string_view, 15> field_names = {
-    "data", "data", "data", "data", "event", "event", "id", "id", "retry", "retry",
-    "Data", "dat",  std::string_view("data\0", 5), " data", "\xEF\xBB\xBF" "data"};
+constexpr std::array<std::string_view, 15> field_names = {"data",
+                                                          "data",
+                                                          "data",
+                                                          "data",
+                                                          "event",
+                                                          "event",
+                                                          "id",
+                                                          "id",
+                                                          "retry",
+                                                          "retry",
+                                                          "Data",
+                                                          "dat",
+                                                          std::string_view("data\0", 5),
+                                                          " data",
+                                                          "\xEF\xBB\xBF"
+                                                          "data"};
 
 // Pieces of values: ordinary text, separators, and every byte class the decoder and the splitter
 // treat specially (R2, R6, R7, R25; U+2028 and U+0085 are not line ends).
-constexpr std::array<std::string_view, 24> value_pieces = {
-    "a", "b", "hello", "x y", " ", "  ", "\t", ":", "data: not a field", "0", "42",
-    std::string_view("\0", 1), "\xE2\x80\xA8", "\xC2\x85", "\xEF\xBB\xBF", "\xC3\xA9", "\xE2\x82\xAC",
-    "\xF0\x9F\x98\x80", "\xFF", "\xC3", "\xE2\x82", "\xC0\xAF", "\xED\xA0\x80", "\xFE\xFF"};
+constexpr std::array<std::string_view, 24> value_pieces = {"a",
+                                                           "b",
+                                                           "hello",
+                                                           "x y",
+                                                           " ",
+                                                           "  ",
+                                                           "\t",
+                                                           ":",
+                                                           "data: not a field",
+                                                           "0",
+                                                           "42",
+                                                           std::string_view("\0", 1),
+                                                           "\xE2\x80\xA8",
+                                                           "\xC2\x85",
+                                                           "\xEF\xBB\xBF",
+                                                           "\xC3\xA9",
+                                                           "\xE2\x82\xAC",
+                                                           "\xF0\x9F\x98\x80",
+                                                           "\xFF",
+                                                           "\xC3",
+                                                           "\xE2\x82",
+                                                           "\xC0\xAF",
+                                                           "\xED\xA0\x80",
+                                                           "\xFE\xFF"};
 
 // Values of retry (R22, R23, G4, G7): digit strings and the near misses parseInt accepts.
 constexpr std::array<std::string_view, 12> retry_values = {
@@ -84,7 +117,10 @@ void append_line(random_source& r, std::string& out) {
 void append_prefix(random_source& r, std::string& out) {
   switch (r.below(10)) {
     case 0: out += bom; break;
-    case 1: out += bom; out += bom; break;
+    case 1:
+      out += bom;
+      out += bom;
+      break;
     case 2: out += "\xFF\xFE"; break;
     case 3: out += "\xEF\xBB"; break;
     default: break;

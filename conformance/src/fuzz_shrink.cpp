@@ -121,7 +121,9 @@ std::vector<std::pair<std::size_t, std::size_t>> line_spans(std::string_view byt
 class shrinker {
 public:
   shrinker(const fuzz_stream& failing, const fuzz_predicate& still_fails, std::size_t max_attempts)
-      : best_{failing.test.bytes, failing.chunks.splits}, id_(failing.test.id), still_fails_(still_fails),
+      : best_{failing.test.bytes, failing.chunks.splits},
+        id_(failing.test.id),
+        still_fails_(still_fails),
         attempts_left_(max_attempts) {}
 
   fuzz_stream run() {
@@ -156,8 +158,7 @@ private:
       return bytes;
     };
     auto units = spans();
-    for (std::size_t block = std::max<std::size_t>(units.size() / 2, 1); block >= 1 && attempts_left_ > 0;
-         block /= 2) {
+    for (std::size_t block = std::max<std::size_t>(units.size() / 2, 1); block >= 1 && attempts_left_ > 0; block /= 2) {
       // From the end, so a removal leaves the offsets of the units still to try unchanged.
       for (std::size_t end = units.size(); end > 0 && attempts_left_ > 0;) {
         const std::size_t begin = end >= block ? end - block : 0;

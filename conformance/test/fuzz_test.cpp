@@ -39,8 +39,8 @@ TEST(FuzzGenerator, ReachesTheRulesThatMatter) {
     const fuzz_stream s = generate_stream(3, i, false);
     for (auto& id : rules_reached(s.test.bytes, s.chunks)) reached.push_back(id);
   }
-  for (const char* id : {"R2", "R3", "R4", "R5", "R6", "R7", "R9", "R12", "R14", "R15", "R16", "R21", "R22", "R23",
-                         "R24", "R25", "R26", "R28", "R35", "R36", "G4", "G7"})
+  for (const char* id : {"R2",  "R3",  "R4",  "R5",  "R6",  "R7",  "R9",  "R12", "R14", "R15", "R16",
+                         "R21", "R22", "R23", "R24", "R25", "R26", "R28", "R35", "R36", "G4",  "G7"})
     EXPECT_NE(std::find(reached.begin(), reached.end(), id), reached.end()) << id;
 }
 
@@ -74,7 +74,8 @@ TEST(FuzzSignature, NamesTheObservationAndTheEdit) {
 TEST(FuzzShrink, FindsAMinimalReproducerThatStillFails) {
   drops_line_separator impl;
   const fuzz_stream big = make_fuzz_stream(
-      "\xEF\xBB\xBF: comment\r\nevent: x\nid: 7\r\ndata: one\n\ndata: two \xE2\x80\xA8 three\r\nretry: 10\n\n", {5, 9, 30, 44});
+      "\xEF\xBB\xBF: comment\r\nevent: x\nid: 7\r\ndata: one\n\ndata: two \xE2\x80\xA8 three\r\nretry: 10\n\n",
+      {5, 9, 30, 44});
   const std::string wanted = difference_signature(big.test, run_case(impl, big.test, big.chunks, {}), impl.caps());
   ASSERT_FALSE(wanted.empty());
   std::size_t tries = 0;
@@ -104,7 +105,10 @@ TEST(FuzzReach, TracesTheReferenceStages) {
   EXPECT_FALSE(has(ids("data: a\r\n\r\n", {}), "R9"));
   EXPECT_TRUE(has(ids("data: a\n\ndata: b\n\n", {9}), "R10"));  // dispatched before the last chunk
   EXPECT_FALSE(has(ids("data: a\n\n", {}), "R10"));
-  const auto bom_split = ids("\xEF\xBB\xBF" "id: 1\n\nretry\n", {1});
+  const auto bom_split =
+      ids("\xEF\xBB\xBF"
+          "id: 1\n\nretry\n",
+          {1});
   EXPECT_TRUE(has(bom_split, "R3"));
   EXPECT_TRUE(has(bom_split, "R5"));
   EXPECT_TRUE(has(bom_split, "R26"));

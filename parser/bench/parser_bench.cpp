@@ -94,8 +94,7 @@ void feed_in_chunks(benchmark::State& state, const std::string& input, std::size
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(input.size()));
   state.SetItemsProcessed(static_cast<std::int64_t>(events));
   if (steady_events != 0) {
-    state.counters["allocs_per_event"] =
-        static_cast<double>(steady_allocations) / static_cast<double>(steady_events);
+    state.counters["allocs_per_event"] = static_cast<double>(steady_allocations) / static_cast<double>(steady_events);
   }
 }
 
@@ -137,19 +136,24 @@ const std::vector<std::pair<std::string, std::string>> baseline_of = {
 };
 
 void register_benchmarks() {
-  benchmark::RegisterBenchmark("baseline_memchr_llm_stream", [](benchmark::State& s) { scan_with_memchr(s, llm_input()); });
+  benchmark::RegisterBenchmark("baseline_memchr_llm_stream",
+                               [](benchmark::State& s) { scan_with_memchr(s, llm_input()); });
   benchmark::RegisterBenchmark("baseline_memchr_1MiB_data_lines",
                                [](benchmark::State& s) { scan_with_memchr(s, big_lines_input()); });
   benchmark::RegisterBenchmark("baseline_memcpy_1MiB_data_lines",
                                [](benchmark::State& s) { copy_with_memcpy(s, big_lines_input(), 64u << 10); });
-  benchmark::RegisterBenchmark("llm_stream_64KiB_chunks", [](benchmark::State& s) { feed_in_chunks(s, llm_input(), 64u << 10); });
-  benchmark::RegisterBenchmark("llm_stream_1KiB_chunks", [](benchmark::State& s) { feed_in_chunks(s, llm_input(), 1u << 10); });
-  benchmark::RegisterBenchmark("llm_stream_16B_chunks", [](benchmark::State& s) { feed_in_chunks(s, llm_input(), 16); });
+  benchmark::RegisterBenchmark("llm_stream_64KiB_chunks",
+                               [](benchmark::State& s) { feed_in_chunks(s, llm_input(), 64u << 10); });
+  benchmark::RegisterBenchmark("llm_stream_1KiB_chunks",
+                               [](benchmark::State& s) { feed_in_chunks(s, llm_input(), 1u << 10); });
+  benchmark::RegisterBenchmark("llm_stream_16B_chunks",
+                               [](benchmark::State& s) { feed_in_chunks(s, llm_input(), 16); });
   benchmark::RegisterBenchmark("1MiB_data_lines_64KiB_chunks",
                                [](benchmark::State& s) { feed_in_chunks(s, big_lines_input(), 64u << 10); });
   // Linear, not quadratic: a line of any length fed one byte at a time costs one pass.
-  benchmark::RegisterBenchmark("16MiB_line_1B_chunks", [](benchmark::State& s) { feed_in_chunks(s, huge_line_input(), 1); })
-      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("16MiB_line_1B_chunks", [](benchmark::State& s) {
+    feed_in_chunks(s, huge_line_input(), 1);
+  })->Unit(benchmark::kMillisecond);
 }
 
 // The console report, then each parser figure as a fraction of its baseline from the same run.

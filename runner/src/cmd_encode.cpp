@@ -139,8 +139,7 @@ conf::writer_capabilities parse_encode_hello(adapter_implementation& adapter) {
 opened_writer open_writer(const std::string& spec, const execution_options& options) {
   opened_writer out;
   if (spec == "reference") {
-    out.info.name = "reference";
-    out.info.version = SSE_RUNNER_VERSION;
+    out.info = reference_info();
     out.make = [] { return std::make_unique<reference_writer>(); };
     return out;
   }
@@ -458,10 +457,10 @@ int encode_command(const encode_command_options& o) {
 }  // namespace
 
 void add_encode_command(CLI::App& app, int& exit_code) {
-  auto o = std::make_shared<encode_command_options>();
-  auto* cmd = app.add_subcommand("encode",
-                                 "Run the encoder cases against a writer and decide the gate (or write the "
-                                 "encoders table)");
+  auto [cmd, o] =
+      new_command<encode_command_options>(app, "encode",
+                                          "Run the encoder cases against a writer and decide the gate (or write the "
+                                          "encoders table)");
   cmd->footer(
       "Writers (--impl):" + builtin_writers_help() +
       "\n  anything else: an encode-mode adapter command, run with /bin/sh -c (runner/ADAPTERS.md, \"Encode mode\")"

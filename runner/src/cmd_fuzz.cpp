@@ -60,9 +60,7 @@ struct findings {
   }
 };
 
-conf::case_result as_result(const run_record& r) {
-  return {r.outcome, r.diff, r.detail, r.observed};
-}
+conf::case_result as_result(const run_record& r) { return {r.outcome, r.diff, r.detail, r.observed}; }
 
 /// One job: streams index, index + jobs, ... until the count or the time is used up.
 void fuzz_job(const fuzz_command_options& o, const opened_implementation& impl, unsigned job,
@@ -125,8 +123,8 @@ struct shrunk {
 /// candidate, which costs a process start each time).
 shrunk shrink_failure(const conf::fuzz_stream& failing, case_worker& worker, const conformance::capabilities& caps,
                       std::size_t max_attempts, double seconds) {
-  const auto deadline = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
-                                                std::chrono::duration<double>(seconds));
+  const auto deadline =
+      clock_type::now() + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(seconds));
   const auto still_fails = [&](const conf::fuzz_stream& candidate) {
     return clock_type::now() < deadline && is_failure(worker.run_one(candidate.test, candidate.chunks, {}).outcome);
   };
@@ -215,15 +213,18 @@ int fuzz_command(fuzz_command_options o) {
   }
 
   findings found;
-  const auto deadline = o.time_limit > 0 ? start + std::chrono::duration_cast<clock_type::duration>(
-                                                       std::chrono::duration<double>(o.time_limit))
-                                         : clock_type::time_point::max();
+  const auto deadline =
+      o.time_limit > 0
+          ? start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(o.time_limit))
+          : clock_type::time_point::max();
   std::atomic<bool> done{false};
   std::thread progress;
-  if (o.progress || ::isatty(STDERR_FILENO) == 1) progress = std::thread(show_progress, std::cref(o), std::ref(found), start, std::cref(done));
+  if (o.progress || ::isatty(STDERR_FILENO) == 1)
+    progress = std::thread(show_progress, std::cref(o), std::ref(found), start, std::cref(done));
   {
     std::vector<std::thread> jobs;
-    for (unsigned j = 0; j < o.jobs; ++j) jobs.emplace_back(fuzz_job, std::cref(o), std::cref(impl), j, deadline, std::ref(found));
+    for (unsigned j = 0; j < o.jobs; ++j)
+      jobs.emplace_back(fuzz_job, std::cref(o), std::cref(impl), j, deadline, std::ref(found));
     for (auto& t : jobs) t.join();
   }
   done = true;
@@ -267,9 +268,10 @@ int fuzz_command(fuzz_command_options o) {
 }  // namespace
 
 void add_fuzz_command(CLI::App& app, int& exit_code) {
-  auto o = std::make_shared<fuzz_command_options>();
-  auto* cmd = app.add_subcommand("fuzz", "Generated streams against one implementation: find, group and shrink "
-                                         "the differences from the reference");
+  auto [cmd, o] =
+      new_command<fuzz_command_options>(app, "fuzz",
+                                        "Generated streams against one implementation: find, group and shrink "
+                                        "the differences from the reference");
   add_implementation_option(*cmd, o->impl,
                             "Exit codes: 0 no new difference class; 1 a new class (not explained by a failing corpus "
                             "case); 2 bad usage, or an adapter that does not start.");

@@ -62,8 +62,8 @@ int list_command(const list_options& o) {
 }  // namespace
 
 void add_list_command(CLI::App& app, int& exit_code) {
-  auto o = std::make_shared<list_options>();
-  auto* cmd = app.add_subcommand("list", "List the cases of the corpus with their ids, rules and classes");
+  auto [cmd, o] =
+      new_command<list_options>(app, "list", "List the cases of the corpus with their ids, rules and classes");
   add_corpus_options(*cmd, o->corpus);
   cmd->add_flag("--json", o->json, "Print a JSON array instead of a table");
   cmd->footer("Exit codes: 0 listed; 2 bad usage or bad corpus.");

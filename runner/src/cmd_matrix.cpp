@@ -406,8 +406,8 @@ int matrix_command(const matrix_options& o) {
 }  // namespace
 
 void add_matrix_command(CLI::App& app, int& exit_code) {
-  auto o = std::make_shared<matrix_options>();
-  auto* cmd = app.add_subcommand("matrix", "Run several implementations and write a Markdown (and JSON) matrix");
+  auto [cmd, o] =
+      new_command<matrix_options>(app, "matrix", "Run several implementations and write a Markdown (and JSON) matrix");
   cmd->add_option("--impl", o->impls,
                   "Implementations to run here (built-in names, `bundled` for all of them, or adapter commands); "
                   "repeatable")

@@ -96,9 +96,8 @@ int parse_command(const parse_options& o) {
 }  // namespace
 
 void add_parse_command(CLI::App& app, int& exit_code) {
-  auto o = std::make_shared<parse_options>();
-  auto* cmd = app.add_subcommand(
-      "parse", "Print the reference's observation log of a byte stream as JSON lines (the fixture format)");
+  auto [cmd, o] = new_command<parse_options>(
+      app, "parse", "Print the reference's observation log of a byte stream as JSON lines (the fixture format)");
   cmd->add_option("file", o->file, "The body to parse; '-' (default) reads stdin")->type_name("FILE|-");
   cmd->add_option("--chunk", o->chunk, "Feed the stream in pieces of N bytes (default: as it is read; at most 64 MiB)")
       ->type_name("N")

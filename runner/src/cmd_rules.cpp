@@ -110,8 +110,8 @@ int rules_command(const rules_options& o) {
 }  // namespace
 
 void add_rules_command(CLI::App& app, int& exit_code) {
-  auto o = std::make_shared<rules_options>();
-  auto* cmd = app.add_subcommand("rules", "Show the rules and gaps that cases cite (fixtures/rules.json)");
+  auto [cmd, o] =
+      new_command<rules_options>(app, "rules", "Show the rules and gaps that cases cite (fixtures/rules.json)");
   cmd->add_option("ids", o->ids, "Rule or gap ids to show in full (default: one line each for all)")
       ->type_name("ID...");
   cmd->add_option("--markdown", o->markdown_file, "Write the whole catalogue as a Markdown table (fixtures/RULES.md)")

@@ -74,10 +74,10 @@ void add_page_options(CLI::App& command, page_options& options) {
 }
 
 void add_serve_command(CLI::App& app, int& exit_code) {
-  auto o = std::make_shared<serve_command_options>();
-  auto* cmd = app.add_subcommand("serve",
-                                 "Serve the browser comparison page: every case through the browser's own "
-                                 "EventSource and the WASM reference, side by side");
+  auto [cmd, o] =
+      new_command<serve_command_options>(app, "serve",
+                                         "Serve the browser comparison page: every case through the browser's own "
+                                         "EventSource and the WASM reference, side by side");
   cmd->footer(
       "Each case has its own event-stream URL. The server sends the case's exact bytes in its pinned chunking (one "
       "flushed HTTP chunk each, --chunk-delay apart), records the browser's reconnection (Last-Event-ID, delay) and "

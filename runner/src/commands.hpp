@@ -16,12 +16,20 @@
 #include <CLI/CLI.hpp>
 
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sse::runner {
+
+/// A subcommand of `app` and the options object its callback captures (so it lives as long as the app).
+template <class Options>
+std::pair<CLI::App*, std::shared_ptr<Options>> new_command(CLI::App& app, std::string name, std::string description) {
+  return {app.add_subcommand(std::move(name), std::move(description)), std::make_shared<Options>()};
+}
 
 void add_run_command(CLI::App& app, int& exit_code);
 void add_parse_command(CLI::App& app, int& exit_code);
@@ -137,6 +145,9 @@ struct connection_run_summary {
 int run_connection_gate(const connection_run_options& options, connection_run_summary* summary = nullptr);
 
 // ---- implementations ----------------------------------------------------------------------------
+
+/// The in-process reference's name and version (this runner's), with every capability.
+[[nodiscard]] implementation_info reference_info();
 
 struct opened_implementation {
   implementation_info info;

@@ -88,9 +88,9 @@ std::size_t count_new_classes(const fuzz_run& run) {
 
 void write_fuzz_summary(std::ostream& out, const fuzz_run& run, bool corpus_checked) {
   const double rate = run.fuzz_seconds > 0 ? static_cast<double>(run.streams) / run.fuzz_seconds : 0;
-  out << "fuzz " << implementation_name(run.implementation) << " (" << describe(run.implementation.caps)
-      << "), seed " << run.seed << ": " << run.streams << " streams in " << std::fixed << std::setprecision(1)
-      << run.fuzz_seconds << " s (" << std::setprecision(0) << rate << " streams/s)\n";
+  out << "fuzz " << implementation_name(run.implementation) << " (" << describe(run.implementation.caps) << "), seed "
+      << run.seed << ": " << run.streams << " streams in " << std::fixed << std::setprecision(1) << run.fuzz_seconds
+      << " s (" << std::setprecision(0) << rate << " streams/s)\n";
   const std::size_t fresh = count_new_classes(run);
   out << run.classes.size() << " difference class" << (run.classes.size() == 1 ? "" : "es");
   if (corpus_checked) out << " (" << run.classes.size() - fresh << " explained by the corpus, " << fresh << " new)";
@@ -102,8 +102,7 @@ void write_fuzz_summary(std::ostream& out, const fuzz_run& run, bool corpus_chec
     if (c.variants.size() > 1) out << "; " << c.variants.size() << " first signatures shrank to this one";
     out << ")\n";
     out << "  reproducer (" << c.reproducer.test.bytes.size() << " bytes, " << c.reproducer.chunks.splits.size() + 1
-        << " chunk" << (c.reproducer.chunks.splits.empty() ? "" : "s") << "): " << escaped_chunks(c.reproducer)
-        << '\n';
+        << " chunk" << (c.reproducer.chunks.splits.empty() ? "" : "s") << "): " << escaped_chunks(c.reproducer) << '\n';
     if (corpus_checked) {
       out << "  " << (is_new(c) ? "NEW: no failing corpus case has this signature" : "explained by:");
       for (std::size_t i = 0; i < c.explained_by.size() && i < 5; ++i) out << ' ' << c.explained_by[i];
@@ -124,8 +123,8 @@ void write_fuzz_summary(std::ostream& out, const fuzz_run& run, bool corpus_chec
       out << "  " << id << ' ' << streams << (streams == 0 ? "  (never reached)" : "") << '\n';
   }
   out << '\n'
-      << (fresh == 0 ? "No new difference class." : std::to_string(fresh) + " new difference class" +
-                                                        (fresh == 1 ? "." : "es."))
+      << (fresh == 0 ? "No new difference class."
+                     : std::to_string(fresh) + " new difference class" + (fresh == 1 ? "." : "es."))
       << " (" << std::setprecision(1) << run.seconds << " s in all)\n";
 }
 
@@ -142,28 +141,30 @@ std::string fuzz_to_json(const fuzz_run& run) {
                        {"new", is_new(c)},
                        {"explained_by", c.explained_by},
                        {"outcome", std::string(to_string(c.outcome))},
-                       {"reproducer", {{"escaped", escaped_chunks(c.reproducer)},
-                                       {"chunks", chunks},
-                                       {"expected", conf::to_json(c.reproducer.test.expected)},
-                                       {"observed", conf::to_json(c.observed)},
-                                       {"rules", conf::rules_reached(c.reproducer.test.bytes, c.reproducer.chunks)}}},
+                       {"reproducer",
+                        {{"escaped", escaped_chunks(c.reproducer)},
+                         {"chunks", chunks},
+                         {"expected", conf::to_json(c.reproducer.test.expected)},
+                         {"observed", conf::to_json(c.observed)},
+                         {"rules", conf::rules_reached(c.reproducer.test.bytes, c.reproducer.chunks)}}},
                        {"diff", c.diff}});
   }
   json reach = json::object();
   for (const auto& [id, streams] : run.reach) reach[id] = streams;
-  const json out = {{"implementation",
-                     {{"name", run.implementation.name},
-                      {"version", run.implementation.version},
-                      {"command", run.implementation.command},
-                      {"capabilities", describe(run.implementation.caps)}}},
-                    {"seed", run.seed},
-                    {"streams", run.streams},
-                    {"fuzz_seconds", run.fuzz_seconds},
-                    {"streams_per_second", run.fuzz_seconds > 0 ? static_cast<double>(run.streams) / run.fuzz_seconds : 0},
-                    {"seconds", run.seconds},
-                    {"new_classes", count_new_classes(run)},
-                    {"classes", classes},
-                    {"reach", reach}};
+  const json out = {
+      {"implementation",
+       {{"name", run.implementation.name},
+        {"version", run.implementation.version},
+        {"command", run.implementation.command},
+        {"capabilities", describe(run.implementation.caps)}}},
+      {"seed", run.seed},
+      {"streams", run.streams},
+      {"fuzz_seconds", run.fuzz_seconds},
+      {"streams_per_second", run.fuzz_seconds > 0 ? static_cast<double>(run.streams) / run.fuzz_seconds : 0},
+      {"seconds", run.seconds},
+      {"new_classes", count_new_classes(run)},
+      {"classes", classes},
+      {"reach", reach}};
   return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
@@ -191,8 +192,8 @@ std::string fuzz_cases_to_fixture(const fuzz_run& run) {
                   {"rules", rules},
                   {"class", gap.empty() ? "spec" : "implementation-defined"}};
     if (!gap.empty()) entry["gap"] = gap;
-    entry["guards"] = c.signature + " (" + implementation_name(run.implementation) + ", found by sse-conformance fuzz on " +
-                      run.date + ")";
+    entry["guards"] = c.signature + " (" + implementation_name(run.implementation) +
+                      ", found by sse-conformance fuzz on " + run.date + ")";
     entry["tags"] = {"fuzz"};
     entry["chunks"] = chunks;
     entry["expected"] = conf::to_json(s.test.expected);

@@ -17,15 +17,15 @@ namespace sse::runner {
 /// One difference class: failing streams grouped by signature, each group shrunk, and the groups
 /// whose minimal reproducers share a signature merged into one class.
 struct fuzz_class {
-  std::string signature;          ///< The minimal reproducer's.
-  std::vector<std::string> variants;  ///< The signatures of the streams before shrinking.
-  std::uint64_t streams = 0;      ///< Generated streams that failed with this signature.
-  std::uint64_t first_index = 0;  ///< The lowest stream index among them (its example).
-  conformance::fuzz_stream example;     ///< That stream, as generated.
-  conformance::fuzz_stream reproducer;  ///< The example shrunk while the signature remained.
+  std::string signature;                                      ///< The minimal reproducer's.
+  std::vector<std::string> variants;                          ///< The signatures of the streams before shrinking.
+  std::uint64_t streams = 0;                                  ///< Generated streams that failed with this signature.
+  std::uint64_t first_index = 0;                              ///< The lowest stream index among them (its example).
+  conformance::fuzz_stream example;                           ///< That stream, as generated.
+  conformance::fuzz_stream reproducer;                        ///< The example shrunk while the signature remained.
   conformance::outcome outcome = conformance::outcome::fail;  ///< The reproducer's outcome.
-  std::string diff;                     ///< The reproducer's diff (or fault detail).
-  observation_log observed;             ///< What the implementation reported for the reproducer.
+  std::string diff;                                           ///< The reproducer's diff (or fault detail).
+  observation_log observed;                                   ///< What the implementation reported for the reproducer.
   /// Corpus cases that fail with the same signature (the class is then explained, not new).
   std::vector<std::string> explained_by;
 };

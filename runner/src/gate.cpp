@@ -66,18 +66,15 @@ run_record case_worker::run_one(const conf::test_case& c, const conf::chunking& 
 /// One case under one chunking. Without the capabilities to check the case nothing is started
 /// (SKIP); after a timeout under one chunking the case's other chunkings are not run (a hang costs
 /// a whole timeout; one per case is enough to know).
-run_record case_worker::run_one(const conf::test_case& c, const conf::chunking& ch,
-                                const std::vector<std::size_t>& due, const std::string& unchecked,
-                                std::string& timed_out_chunking) {
+run_record case_worker::run_one(const conf::test_case& c, const conf::chunking& ch, const std::vector<std::size_t>& due,
+                                const std::string& unchecked, std::string& timed_out_chunking) {
   const std::size_t chunks = ch.splits.size() + 1;
   if (!unchecked.empty()) return to_record(c, ch.name, chunks, {outcome::skip, {}, unchecked, {}}, 0);
   if (!timed_out_chunking.empty())
-    return to_record(c, ch.name, chunks,
-                     {outcome::timeout,
-                      {},
-                      "not run: this case already timed out under chunking '" + timed_out_chunking + "'",
-                      {}},
-                     0);
+    return to_record(
+        c, ch.name, chunks,
+        {outcome::timeout, {}, "not run: this case already timed out under chunking '" + timed_out_chunking + "'", {}},
+        0);
   run_record r = to_record(c, ch.name, chunks, {}, 0);
   if (!ensure_started(r)) return r;
   try {

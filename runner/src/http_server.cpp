@@ -163,7 +163,7 @@ browser_engine engine_param(const std::string& s) {
 struct page_server::state {
   conf::corpus corpus;
   page_server_options options;
-  std::unordered_map<std::string, std::size_t> index;  // case id -> position
+  std::unordered_map<std::string, std::size_t> index;     // case id -> position
   std::unordered_map<std::string, json> fixture_objects;  // case id -> its object in its fixture file
   json rule_texts = json::object();                       // rule or gap id -> {summary, link}
 

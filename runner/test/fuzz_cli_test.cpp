@@ -37,7 +37,8 @@ result run(const std::string& args) {
   FILE* pipe = ::popen((quote(SSE_CONFORMANCE_EXE) + " " + args + " 2>&1").c_str(), "r");
   if (pipe == nullptr) return r;
   std::array<char, 4096> buffer{};
-  for (std::size_t n = 0; (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) r.output.append(buffer.data(), n);
+  for (std::size_t n = 0; (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
+    r.output.append(buffer.data(), n);
   const int status = ::pclose(pipe);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
@@ -126,7 +127,7 @@ TEST_F(Fuzz, FindsGroupsAndShrinksThePlantedBug) {
     EXPECT_TRUE(cut_in_crlf) << c.dump();
   }
   EXPECT_GT(failing, classes.size());
-  EXPECT_LE(smallest, 6u) << r.output;  // "data\r" | "\n"
+  EXPECT_LE(smallest, 6u) << r.output;   // "data\r" | "\n"
   EXPECT_GE(explained, 1u) << r.output;  // line-endings/crlf-split-across-chunks fails the same way
   EXPECT_NE(r.output.find("reproducer ("), std::string::npos);
 

@@ -123,8 +123,8 @@ int main(int argc, char** argv) {
       std::string bytes = sse::runner::base64_decode(message.at("data").get<std::string>()).value_or("");
       // The planted bug: the reference swallows this LF (it completes the CRLF of the last chunk);
       // feeding a CR before it makes a second, phantom line end.
-      const bool phantom_line = split_crlf_bug && !stream.empty() && stream.back() == '\r' && !bytes.empty() &&
-                                bytes.front() == '\n';
+      const bool phantom_line =
+          split_crlf_bug && !stream.empty() && stream.back() == '\r' && !bytes.empty() && bytes.front() == '\n';
       stream += bytes;
       if (phantom_line) bytes.insert(0, "\r");
       misbehave();

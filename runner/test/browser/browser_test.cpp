@@ -271,8 +271,8 @@ TEST_F(PageServer, CaseListAndPlayground) {
 }
 
 TEST_F(PageServer, PlaygroundStreamIsSentInTheGivenChunksAndSaysWhichChunkCompletedEachObservation) {
-  auto play = client_->Post("/api/playground?splits=8,14", std::string("data: a\r\rdata: b\n\n"),
-                            "application/octet-stream");
+  auto play =
+      client_->Post("/api/playground?splits=8,14", std::string("data: a\r\rdata: b\n\n"), "application/octet-stream");
   ASSERT_TRUE(play);
   ASSERT_EQ(play->status, 200) << play->body;
   const auto p = nlohmann::json::parse(play->body);

@@ -80,7 +80,8 @@ TEST_F(HostileServer, Item01DeeplyNestedEventsAreA400AndTheServerLives) {
 TEST_F(HostileServer, PlaygroundSplitsOutsideTheBodyOrOutOfOrderAreA400) {
   start();
   const std::string huge = std::string(40, '9');
-  for (const std::string& splits : std::vector<std::string>{"0", "9", "3,3", "4,2", "1,,2", "a", "-1", "2,", huge, "1 2"}) {
+  for (const std::string& splits :
+       std::vector<std::string>{"0", "9", "3,3", "4,2", "1,,2", "a", "-1", "2,", huge, "1 2"}) {
     const auto res = client_->Post(("/api/playground?splits=" + httplib::detail::encode_query_param(splits)).c_str(),
                                    std::string("data: x\n"), "text/plain");
     ASSERT_TRUE(res) << splits;
