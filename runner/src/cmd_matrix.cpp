@@ -192,8 +192,10 @@ column read_report(const std::string& file, const selected_corpus& corpus) {
   return col;
 }
 
-/// One line in words: the area where it fails most cases, with one of them and the bug class that
-/// case guards against. Empty when nothing fails.
+/// One line in words: the area where it fails most cases, with one of them and what that case
+/// requires (its description: a statement about the standard, true of every implementation that
+/// fails it; its `guards` line names bugs seen elsewhere, which this one need not share). Empty when
+/// nothing fails.
 std::string worst_bug_class(const column& c, const selected_corpus& corpus) {
   std::map<std::string, std::size_t> per_area;
   std::map<std::string, const conf::test_case*> example;
@@ -205,16 +207,14 @@ std::string worst_bug_class(const column& c, const selected_corpus& corpus) {
     if (it == by_id.end()) continue;
     const conf::test_case* t = it->second;
     ++per_area[t->area];
-    auto& shown = example[t->area];
-    if (shown == nullptr || (shown->guards.empty() && !t->guards.empty())) shown = t;
+    if (example[t->area] == nullptr) example[t->area] = t;
   }
   if (per_area.empty()) return {};
   const auto worst = std::max_element(per_area.begin(), per_area.end(),
                                       [](const auto& a, const auto& b) { return a.second < b.second; });
   const conf::test_case* t = example[worst->first];
-  std::string words = t->guards.empty() ? t->description : t->guards;
   return "most failures in *" + worst->first + "* (" + std::to_string(worst->second) + " case" +
-         (worst->second == 1 ? "" : "s") + "), for example `" + t->id + "`: " + words;
+         (worst->second == 1 ? "" : "s") + "); it fails, for example, `" + t->id + "`: " + t->description;
 }
 
 std::string chunking_list(const failing_case& f) {

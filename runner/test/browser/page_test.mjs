@@ -11,7 +11,8 @@
 // Firefox is driven through WebDriver BiDi, reading what the page hands to the clipboard rather than
 // the clipboard (no read permission without a prompt), in the light theme (SSE_PAGE_COLOR_SCHEME=dark
 // for the dark one).
-// Exit: 0 all checks passed, 1 a check failed (each is listed), 77 the browser is not installed.
+// Exit: 0 all checks passed, 1 a check failed (each is listed), 77 the browser is not installed or
+// the WASM package is not built.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -24,6 +25,13 @@ const browser = { chromium: 'chromium', firefox: 'firefox-esr', webkit: '/usr/li
 if (!exe || !browser) { console.error('usage: page_test.mjs SSE_CONFORMANCE [chromium|firefox|webkit]'); process.exit(2); }
 try { execFileSync('sh', ['-c', `command -v ${browser}${engine === 'webkit' ? ' && command -v WebKitWebDriver && command -v xvfb-run' : ''}`], { stdio: 'ignore' }); } catch {
   console.log(`${browser} is not installed: skipped`);
+  process.exit(77);
+}
+// The page compares with the WASM reference: without the package (the `wasm` preset builds it into
+// wasm/dist/) it loads nothing, so there is nothing to check.
+const wasmModule = new URL('../../../wasm/dist/sse_reference.js', import.meta.url);
+try { readFileSync(wasmModule); } catch {
+  console.log(`the WASM package is not built (${wasmModule.pathname}; cmake --preset wasm && cmake --build --preset wasm): skipped`);
   process.exit(77);
 }
 if (typeof WebSocket === 'undefined') { console.error('this Node has no WebSocket: run it with --experimental-websocket'); process.exit(2); }
