@@ -27,6 +27,13 @@ public:
   [[nodiscard]] sc::capabilities caps() const override { return inner_->caps(); }
 
 protected:
+  /// The default capabilities with one flag changed: what a wrapper declares instead of all.
+  static sc::capabilities default_caps_with(bool sc::capabilities::*flag, bool value) {
+    sc::capabilities c;
+    c.*flag = value;
+    return c;
+  }
+
   std::unique_ptr<sc::implementation> inner_ = sc::make_reference_implementation();
 };
 
@@ -229,11 +236,7 @@ TEST(RunCase, CapabilitiesProjectAndSkip) {
   const auto retry_only = make_case("retry: 5\n", {observation::retry(5), observation::end("")}, {"R22"});
   class no_end final : public wrapper {
   public:
-    [[nodiscard]] sc::capabilities caps() const override {
-      sc::capabilities c;
-      c.end = false;
-      return c;
-    }
+    [[nodiscard]] sc::capabilities caps() const override { return default_caps_with(&sc::capabilities::end, false); }
   } events_only;
   const auto skipped = sc::run_case(events_only, retry_only, {"whole", {}}, {});
   EXPECT_EQ(skipped.outcome, sc::outcome::skip);
@@ -269,9 +272,7 @@ TEST(RunCase, LimitsDeclaredByTheImplementation) {
   class no_ids final : public wrapper {
   public:
     [[nodiscard]] sc::capabilities caps() const override {
-      sc::capabilities c;
-      c.event_ids = false;
-      return c;
+      return default_caps_with(&sc::capabilities::event_ids, false);
     }
     sse::observation_log feed(std::string_view chunk) override {
       auto out = inner_->feed(chunk);
@@ -290,9 +291,7 @@ TEST(RunCase, LimitsDeclaredByTheImplementation) {
   public:
     void begin(std::string_view) override { inner_->begin(""); }
     [[nodiscard]] sc::capabilities caps() const override {
-      sc::capabilities c;
-      c.initial_last_event_id = false;
-      return c;
+      return default_caps_with(&sc::capabilities::initial_last_event_id, false);
     }
   } fresh;
   const auto f = sc::run_case(fresh, resumed, {"whole", {}}, sc::due_counts(resumed));
@@ -307,9 +306,7 @@ TEST(RunCase, LimitsDeclaredByTheImplementation) {
   class at_end final : public wrapper {
   public:
     [[nodiscard]] sc::capabilities caps() const override {
-      sc::capabilities c;
-      c.final_log = true;
-      return c;
+      return default_caps_with(&sc::capabilities::final_log, true);
     }
     sse::observation_log feed(std::string_view chunk) override {
       for (auto& o : inner_->feed(chunk)) held_.push_back(std::move(o));
