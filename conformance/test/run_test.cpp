@@ -37,21 +37,23 @@ protected:
   std::unique_ptr<sc::implementation> inner_ = sc::make_reference_implementation();
 };
 
-/// Reports what a chunk completes only when the next chunk (or the end) arrives.
-class holds_until_next_chunk final : public wrapper {
+/// A wrapper that holds observations back and reports them, with the rest, at the end.
+class holding_wrapper : public wrapper {
 public:
-  sse::observation_log feed(std::string_view chunk) override {
-    auto now = std::exchange(held_, inner_->feed(chunk));
-    return now;
-  }
   sse::observation_log finish() override {
     auto out = std::exchange(held_, {});
     for (auto& o : inner_->finish()) out.push_back(std::move(o));
     return out;
   }
 
-private:
+protected:
   sse::observation_log held_;
+};
+
+/// Reports what a chunk completes only when the next chunk (or the end) arrives.
+class holds_until_next_chunk final : public holding_wrapper {
+public:
+  sse::observation_log feed(std::string_view chunk) override { return std::exchange(held_, inner_->feed(chunk)); }
 };
 
 /// Dispatches an unterminated last block at end of stream (the R35 bug).
@@ -303,7 +305,7 @@ TEST(RunCase, LimitsDeclaredByTheImplementation) {
   EXPECT_EQ(sc::run_case(fresh, typed, {"whole", {}}, sc::due_counts(typed)).outcome, sc::outcome::fail);
 
   // Final log only: everything at end of body passes on its content.
-  class at_end final : public wrapper {
+  class at_end final : public holding_wrapper {
   public:
     [[nodiscard]] sc::capabilities caps() const override {
       return default_caps_with(&sc::capabilities::final_log, true);
@@ -312,14 +314,6 @@ TEST(RunCase, LimitsDeclaredByTheImplementation) {
       for (auto& o : inner_->feed(chunk)) held_.push_back(std::move(o));
       return {};
     }
-    sse::observation_log finish() override {
-      auto out = std::exchange(held_, {});
-      for (auto& o : inner_->finish()) out.push_back(std::move(o));
-      return out;
-    }
-
-  private:
-    sse::observation_log held_;
   } whole_body;
   EXPECT_EQ(sc::run_case(whole_body, c, {"bytewise", {}}, sc::due_counts(c)).outcome, sc::outcome::pass);
 }
