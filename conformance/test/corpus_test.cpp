@@ -11,6 +11,8 @@
 #include <sse/conformance/conformance.hpp>
 #include <sse/parser.hpp>
 
+#include "gtest_name.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -23,21 +25,6 @@ namespace {
 const sc::load_result& bundled_corpus() {
   static const sc::load_result loaded = sc::load_corpus({sc::bundled_fixtures_dir()});
   return loaded;
-}
-
-/// "line-endings/crlf-split" -> "line_endings__crlf_split" (GoogleTest names: letters, digits, _).
-std::string test_name(const std::string& id) {
-  std::string name;
-  for (char c : id) {
-    if (c == '/') {
-      name += "__";
-    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-      name += c;
-    } else {
-      name += '_';
-    }
-  }
-  return name;
 }
 
 std::string describe_splits(const sc::chunking& ch, std::size_t size) {
@@ -117,7 +104,7 @@ TEST_P(CorpusCase, ConformsUnderEveryChunking) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, CorpusCase, ::testing::Range<std::size_t>(0, bundled_corpus().loaded.cases.size()),
                          [](const ::testing::TestParamInfo<std::size_t>& param) {
-                           return test_name(bundled_corpus().loaded.cases.at(param.param).id);
+                           return sse::conformance::test::gtest_name(bundled_corpus().loaded.cases.at(param.param).id);
                          });
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(CorpusCase);
 

@@ -37,6 +37,19 @@ protected:
   std::unique_ptr<sc::implementation> inner_ = sc::make_reference_implementation();
 };
 
+/// A wrapper that changes each observation the reference reports, as it reports it.
+class rewriting_wrapper : public wrapper {
+public:
+  sse::observation_log feed(std::string_view chunk) override {
+    auto out = inner_->feed(chunk);
+    for (auto& o : out) rewrite(o);
+    return out;
+  }
+
+protected:
+  virtual void rewrite(sse::observation& o) = 0;
+};
+
 /// A wrapper that holds observations back and reports them, with the rest, at the end.
 class holding_wrapper : public wrapper {
 public:
@@ -164,13 +177,8 @@ TEST(RunCase, SplitCrlfBugFailsOnlyWhenTheCutFallsBetweenCrAndLf) {
 
 TEST(RunCase, WrongContentInOneChunkIsNotCalledLatency) {
   const auto c = make_case("data: a\n\n", {observation::event("message", "a", ""), observation::end("")});
-  class renames final : public wrapper {
-  public:
-    sse::observation_log feed(std::string_view chunk) override {
-      auto out = inner_->feed(chunk);
-      for (auto& o : out) o.type = "renamed";
-      return out;
-    }
+  class renames final : public rewriting_wrapper {
+    void rewrite(sse::observation& o) override { o.type = "renamed"; }
   } wrong;
   const auto r = sc::run_case(wrong, c, {"whole", {}}, sc::due_counts(c));
   EXPECT_EQ(r.outcome, sc::outcome::fail);
@@ -246,14 +254,13 @@ TEST(RunCase, CapabilitiesProjectAndSkip) {
 }
 
 /// Writes the retry value into the last event ID (gin-contrib/sse's bug) and cannot report retry.
-class retry_into_id final : public wrapper {
+class retry_into_id final : public rewriting_wrapper {
 public:
   [[nodiscard]] sc::capabilities caps() const override { return {}; }
-  sse::observation_log feed(std::string_view chunk) override {
-    auto out = inner_->feed(chunk);
-    for (auto& o : out)
-      if (o.kind == sse::observation_kind::event) o.last_event_id = "5";
-    return out;
+
+private:
+  void rewrite(sse::observation& o) override {
+    if (o.kind == sse::observation_kind::event) o.last_event_id = "5";
   }
 };
 
@@ -271,16 +278,14 @@ TEST(RunCase, LimitsDeclaredByTheImplementation) {
   const auto c = make_case("id: 7\ndata: a\n\n", {observation::id_commit("7"), observation::event("message", "a", "7"),
                                                   observation::end("7")});
   // Events without ids: compared on type and data.
-  class no_ids final : public wrapper {
+  class no_ids final : public rewriting_wrapper {
   public:
     [[nodiscard]] sc::capabilities caps() const override {
       return default_caps_with(&sc::capabilities::event_ids, false);
     }
-    sse::observation_log feed(std::string_view chunk) override {
-      auto out = inner_->feed(chunk);
-      for (auto& o : out) o.last_event_id = "whatever";
-      return out;
-    }
+
+  private:
+    void rewrite(sse::observation& o) override { o.last_event_id = "whatever"; }
   } without_ids;
   const auto r = sc::run_case(without_ids, c, {"whole", {}}, sc::due_counts(c));
   EXPECT_EQ(r.outcome, sc::outcome::pass) << r.diff;

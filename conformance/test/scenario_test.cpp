@@ -3,6 +3,8 @@
 // diagnostics that name the file, the scenario and the key.
 #include <sse/conformance/scenario.hpp>
 
+#include "gtest_name.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -21,13 +23,6 @@ std::string all(const sc::scenario_load_result& r) {
   std::string out;
   for (const auto& d : r.diagnostics) out += "  " + d.to_string() + "\n";
   return out;
-}
-
-/// "status/204-no-content-fails" -> "status__204_no_content_fails"
-std::string test_name(const std::string& id) {
-  std::string name;
-  for (char c : id) name += c == '/' ? std::string("__") : std::string(1, (c == '-') ? '_' : c);
-  return name;
 }
 
 TEST(Scenarios, LoadWithoutDiagnostics) {
@@ -61,7 +56,7 @@ TEST_P(Scenario, ReferenceReproducesTheLog) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, Scenario, ::testing::Range<std::size_t>(0, bundled().scenarios.size()),
                          [](const ::testing::TestParamInfo<std::size_t>& p) {
-                           return test_name(bundled().scenarios.at(p.param).id);
+                           return sse::conformance::test::gtest_name(bundled().scenarios.at(p.param).id);
                          });
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(Scenario);
 

@@ -22,12 +22,17 @@ namespace sse::runner {
 namespace conf = sse::conformance;
 
 void add_corpus_options(CLI::App& command, corpus_options& options) {
+  add_corpus_options(command, options.paths, options.filters, "the bundled fixtures/");
+}
+
+void add_corpus_options(CLI::App& command, std::vector<std::string>& paths, std::vector<std::string>& filters,
+                        std::string_view bundled) {
   command
-      .add_option("--corpus", options.paths,
-                  "Fixture file or folder (its *.json files); repeatable. Default: the bundled fixtures/")
+      .add_option("--corpus", paths,
+                  "Corpus file or folder (its *.json files); repeatable. Default: " + std::string(bundled))
       ->type_name("PATH");
   command
-      .add_option("--filter", options.filters,
+      .add_option("--filter", filters,
                   "Keep cases whose id matches this glob (e.g. 'line-endings/*'), or that cite this rule id "
                   "(R8), carry this tag, or belong to this area; repeatable (any match keeps a case)")
       ->type_name("PATTERN");
@@ -190,21 +195,12 @@ void add_execution_options(CLI::App& command, execution_options& options) {
   command.add_option("--seed", options.seed, "Seed of the random chunkings (same seed, same chunkings)")
       ->capture_default_str();
   command.add_option("-j,--jobs", options.jobs, "Parallel jobs (one adapter process each). Default: hardware threads");
-  command
-      .add_option("--timeout", options.timeout_ms,
-                  "Adapters: the longest wait for any one answer (a hang is a TIMEOUT after this), in ms")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  command
-      .add_option("--case-timeout", options.case_timeout_ms,
-                  "Adapters: the longest one case under one chunking may take in total, in ms")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  command
-      .add_option("--max-line-bytes", options.max_line_bytes,
-                  "Longest protocol line accepted from an adapter; longer is a PROTOCOL-ERROR")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  add_positive_option(command, "--timeout", options.timeout_ms,
+                      "Adapters: the longest wait for any one answer (a hang is a TIMEOUT after this), in ms");
+  add_positive_option(command, "--case-timeout", options.case_timeout_ms,
+                      "Adapters: the longest one case under one chunking may take in total, in ms");
+  add_positive_option(command, "--max-line-bytes", options.max_line_bytes,
+                      "Longest protocol line accepted from an adapter; longer is a PROTOCOL-ERROR");
   command
       .add_option("--parser-max-line-bytes", options.parser_max_line_bytes,
                   "--impl reference: stop at a line longer than N bytes (a CRASH naming the limit; default: none)")
@@ -215,6 +211,15 @@ void add_execution_options(CLI::App& command, execution_options& options) {
                   "--impl reference: stop when an event's data passes N bytes (a CRASH naming the limit)")
       ->type_name("N")
       ->check(CLI::PositiveNumber);
+}
+
+adapter_options make_adapter_options(const std::string& command, const execution_options& options) {
+  adapter_options adapter;
+  adapter.command = command;
+  adapter.timeout = std::chrono::milliseconds(options.timeout_ms);
+  adapter.case_timeout = std::chrono::milliseconds(options.case_timeout_ms);
+  adapter.max_line_bytes = options.max_line_bytes;
+  return adapter;
 }
 
 run_settings make_run_settings(const execution_options& options) {
@@ -329,11 +334,7 @@ opened_implementation open_implementation(const std::string& spec, const executi
     if (b.runtime == adapter_runtime::go) command = "exec " + shell_quote(go_adapters_dir() + "/" + b.name);
   }
 
-  adapter_options adapter;
-  adapter.command = command;
-  adapter.timeout = std::chrono::milliseconds(options.timeout_ms);
-  adapter.case_timeout = std::chrono::milliseconds(options.case_timeout_ms);
-  adapter.max_line_bytes = options.max_line_bytes;
+  const adapter_options adapter = make_adapter_options(command, options);
   // The first process answers the hello (name, version, capabilities) and serves the first job.
   auto first = std::make_unique<adapter_implementation>(adapter);
   out.info.name = first->identity().name;

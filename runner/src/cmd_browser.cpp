@@ -351,16 +351,17 @@ int browser_command(const browser_command_options& o) {
 
 }  // namespace
 
+constexpr std::string_view browser_help =
+    R"(Engines: chromium (package chromium), firefox (firefox-esr), webkit (webkit2gtk-driver + xvfb:
+MiniBrowser under xvfb-run). A browser observes events and, through the server, the reconnection's
+Last-Event-ID and delay; see runner/BROWSERS.md.
+
+)";
+
 void add_browser_command(CLI::App& app, int& exit_code) {
-  auto [cmd, o] =
-      new_command<browser_command_options>(app, "browser",
-                                           "Run the corpus in a headless browser's own EventSource (via the "
-                                           "comparison page) and decide the gate like `run`");
-  cmd->footer(
-      "Engines: chromium (package chromium), firefox (firefox-esr), webkit (webkit2gtk-driver + xvfb: MiniBrowser "
-      "under xvfb-run). A browser observes events and, through the server, the reconnection's Last-Event-ID and "
-      "delay; see runner/BROWSERS.md.\n\nExit codes: 0 gate passed; 1 gate failed (a new failure, or a stale "
-      "baseline entry); 2 bad usage, bad corpus, or a browser that does not start.");
+  auto [cmd, o] = new_command<browser_command_options>(
+      app, "browser", "Run the corpus in a headless browser's own EventSource and decide the gate like `run`",
+      std::string(browser_help) + gate_exit_codes("bad corpus, or a browser"));
   cmd->add_option("--engine", o->engines,
                   "chromium, firefox or webkit; several (comma-separated or repeated) run one after the other")
       ->required()

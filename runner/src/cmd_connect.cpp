@@ -396,31 +396,24 @@ int run_connection_gate(const connection_run_options& o, connection_run_summary*
 
 void add_connect_command(CLI::App& app, int& exit_code) {
   auto [cmd, o] = new_command<connection_run_options>(app, "connect",
-                                                      "Run the connection scenarios through a real EventSource client");
-  cmd->footer(
-      "Clients (--client):" + builtin_clients_help() +
-      "\n  anything else: a client-mode adapter command, run with /bin/sh -c (runner/ADAPTERS.md, \"Client mode\")"
-      "\n\nExit codes: 0 gate passed; 1 gate failed (a new failure, or a stale baseline entry); 2 bad usage, "
-      "bad scenarios, or a client adapter that does not start.");
+                                                      "Run the connection scenarios through a real EventSource client",
+                                                      "Clients (--client):" + builtin_clients_help() +
+                                                          R"(
+  anything else: a client-mode adapter command, run with /bin/sh -c (runner/ADAPTERS.md, "Client mode")
+
+)" + gate_exit_codes("bad scenarios, or a client adapter"));
   cmd->add_option("--client", o->client, "The client under test: node, deno or a client-mode adapter command")
       ->capture_default_str()
       ->type_name("NAME|COMMAND");
   cmd->add_option("--browser-binary", o->browser_binary, "Browsers: the executable (default: the Debian package's)")
       ->type_name("PATH");
-  cmd->add_option("--corpus", o->corpus_paths, "Scenario file or folder (repeatable). Default: fixtures/connection")
-      ->type_name("PATH");
-  cmd->add_option("--filter", o->filters, "Only scenarios whose id (glob), area, rule or tag matches (repeatable)")
-      ->type_name("PATTERN");
-  cmd->add_option("-j,--jobs", o->jobs, "Scenarios played at once (one client process and one server each)")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--timeout", o->timeout_ms, "The longest wait for the client's hello and its answer to 'stop', in ms")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--reconnect-budget", o->reconnect_budget_ms,
-                  "How long after the required wait a request may still come before it is 'did not reconnect', in ms")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  add_corpus_options(*cmd, o->corpus_paths, o->filters, "the bundled fixtures/connection/");
+  add_positive_option(*cmd, "-j,--jobs", o->jobs, "Scenarios played at once (one client process and one server each)");
+  add_positive_option(*cmd, "--timeout", o->timeout_ms,
+                      "The longest wait for the client's hello and its answer to 'stop', in ms");
+  add_positive_option(
+      *cmd, "--reconnect-budget", o->reconnect_budget_ms,
+      "How long after the required wait a request may still come before it is 'did not reconnect', in ms");
   cmd->add_option("--settle", o->settle_ms,
                   "Quiet time after the expected log is complete before a scenario ends (extra requests and "
                   "events within it are failures), in ms")

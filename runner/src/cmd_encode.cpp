@@ -146,11 +146,7 @@ opened_writer open_writer(const std::string& spec, const execution_options& opti
   std::string command = spec;
   for (const auto& b : builtin_writers)
     if (spec == b.name && *b.command != '\0') command = "cd '" + adapters_dir() + "' && " + b.command;
-  adapter_options adapter;
-  adapter.command = command;
-  adapter.timeout = std::chrono::milliseconds(options.timeout_ms);
-  adapter.case_timeout = std::chrono::milliseconds(options.case_timeout_ms);
-  adapter.max_line_bytes = options.max_line_bytes;
+  const adapter_options adapter = make_adapter_options(command, options);
   auto first = std::make_unique<adapter_implementation>(adapter);
   out.caps = parse_encode_hello(*first);
   out.info.name = first->identity().name;
@@ -457,27 +453,21 @@ int encode_command(const encode_command_options& o) {
 }  // namespace
 
 void add_encode_command(CLI::App& app, int& exit_code) {
-  auto [cmd, o] =
-      new_command<encode_command_options>(app, "encode",
-                                          "Run the encoder cases against a writer and decide the gate (or write the "
-                                          "encoders table)");
-  cmd->footer(
+  auto [cmd, o] = new_command<encode_command_options>(
+      app, "encode", "Run the encoder cases against a writer and decide the gate (or write the encoders table)",
       "Writers (--impl):" + builtin_writers_help() +
-      "\n  anything else: an encode-mode adapter command, run with /bin/sh -c (runner/ADAPTERS.md, \"Encode mode\")"
-      "\n\nExit codes: 0 gate passed (or table written); 1 gate failed; 2 bad usage, bad cases, or an adapter "
-      "that does not start.");
+          R"(
+  anything else: an encode-mode adapter command, run with /bin/sh -c (runner/ADAPTERS.md, "Encode mode")
+
+)" + gate_exit_codes("bad cases, or an adapter") +
+          " With --markdown, 0 means the table was written.");
   cmd->add_option("--impl", o->impls, "The writer: a built-in name or an adapter command (repeatable with --markdown)")
       ->type_name("NAME|COMMAND");
-  cmd->add_option("--corpus", o->corpus_paths, "Encoder case file or folder; repeatable. Default: fixtures/encoder/")
-      ->type_name("PATH");
-  cmd->add_option("--filter", o->filters, "Keep cases by id glob, rule id, tag or area; repeatable")
-      ->type_name("PATTERN");
-  cmd->add_option("--timeout", o->execution.timeout_ms, "Adapters: the longest wait for any one answer, in ms")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--max-line-bytes", o->execution.max_line_bytes, "Longest protocol line accepted from an adapter")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  add_corpus_options(*cmd, o->corpus_paths, o->filters, "the bundled fixtures/encoder/");
+  add_positive_option(*cmd, "--timeout", o->execution.timeout_ms,
+                      "Adapters: the longest wait for any one answer, in ms");
+  add_positive_option(*cmd, "--max-line-bytes", o->execution.max_line_bytes,
+                      "Longest protocol line accepted from an adapter");
   add_report_options(*cmd, o->reports);
   cmd->add_option("--markdown", o->markdown_file,
                   "Run every --impl (default: every built-in writer) and write the encoders table here")

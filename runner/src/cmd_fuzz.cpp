@@ -268,10 +268,9 @@ int fuzz_command(fuzz_command_options o) {
 }  // namespace
 
 void add_fuzz_command(CLI::App& app, int& exit_code) {
-  auto [cmd, o] =
-      new_command<fuzz_command_options>(app, "fuzz",
-                                        "Generated streams against one implementation: find, group and shrink "
-                                        "the differences from the reference");
+  auto [cmd, o] = new_command<fuzz_command_options>(
+      app, "fuzz",
+      "Generated streams against one implementation: find, group and shrink the differences from the reference");
   add_implementation_option(*cmd, o->impl,
                             "Exit codes: 0 no new difference class; 1 a new class (not explained by a failing corpus "
                             "case); 2 bad usage, or an adapter that does not start.");

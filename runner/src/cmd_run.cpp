@@ -61,10 +61,7 @@ int run_command(const run_command_options& o) {
 void add_run_command(CLI::App& app, int& exit_code) {
   auto [cmd, o] =
       new_command<run_command_options>(app, "run", "Run the corpus against one implementation and decide the gate");
-  add_implementation_option(
-      *cmd, o->impl,
-      "Exit codes: 0 gate passed; 1 gate failed (a new failure, or a stale baseline entry); 2 bad "
-      "usage, bad corpus, or an adapter that does not start.");
+  add_implementation_option(*cmd, o->impl, gate_exit_codes("bad corpus, or an adapter"));
   add_corpus_options(*cmd, o->corpus);
   add_execution_options(*cmd, o->execution);
   add_report_options(*cmd, o->reports);

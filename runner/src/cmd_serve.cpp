@@ -74,14 +74,11 @@ void add_page_options(CLI::App& command, page_options& options) {
 }
 
 void add_serve_command(CLI::App& app, int& exit_code) {
-  auto [cmd, o] =
-      new_command<serve_command_options>(app, "serve",
-                                         "Serve the browser comparison page: every case through the browser's own "
-                                         "EventSource and the WASM reference, side by side");
-  cmd->footer(
-      "Each case has its own event-stream URL. The server sends the case's exact bytes in its pinned chunking (one "
-      "flushed HTTP chunk each, --chunk-delay apart), records the browser's reconnection (Last-Event-ID, delay) and "
-      "answers it with 204. See runner/BROWSERS.md.");
+  auto [cmd, o] = new_command<serve_command_options>(
+      app, "serve", "Serve the comparison page: each case through the browser's EventSource and the WASM reference",
+      R"(Each case has its own event-stream URL. The server sends the case's exact bytes in its pinned chunking
+(one flushed HTTP chunk each, --chunk-delay apart), records the browser's reconnection (Last-Event-ID,
+delay) and answers it with 204. See runner/BROWSERS.md.)");
   add_corpus_options(*cmd, o->corpus);
   cmd->add_option("--host", o->host,
                   "Address to listen on (127.0.0.1: this machine only; any other address makes the page reachable "

@@ -20,15 +20,26 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace sse::runner {
 
 /// A subcommand of `app` and the options object its callback captures (so it lives as long as the app).
+/// `footer`, when given, is the text --help prints after the options (a raw string, wrapped by hand).
 template <class Options>
-std::pair<CLI::App*, std::shared_ptr<Options>> new_command(CLI::App& app, std::string name, std::string description) {
-  return {app.add_subcommand(std::move(name), std::move(description)), std::make_shared<Options>()};
+std::pair<CLI::App*, std::shared_ptr<Options>> new_command(CLI::App& app, std::string name, std::string description,
+                                                           std::string_view footer = {}) {
+  CLI::App* command = app.add_subcommand(std::move(name), std::move(description));
+  if (!footer.empty()) command->footer(std::string(footer));
+  return {command, std::make_shared<Options>()};
+}
+
+/// Registers an option that must be a positive number and shows its default in --help.
+template <class T>
+CLI::Option* add_positive_option(CLI::App& command, std::string name, T& value, std::string help) {
+  return command.add_option(std::move(name), value, std::move(help))->capture_default_str()->check(CLI::PositiveNumber);
 }
 
 void add_run_command(CLI::App& app, int& exit_code);
@@ -42,6 +53,13 @@ void add_connect_command(CLI::App& app, int& exit_code);  // cmd_connect.cpp: sc
 void add_fuzz_command(CLI::App& app, int& exit_code);     // cmd_fuzz.cpp: generated streams, shrunk differences
 void add_serve_command(CLI::App& app, int& exit_code);    // cmd_serve.cpp (runner/browser.cmake)
 void add_browser_command(CLI::App& app, int& exit_code);  // cmd_browser.cpp (runner/browser.cmake)
+
+/// The --help line on the exit codes of a command that gates like `run`; `what_fails_to_start` names
+/// what exit code 2 also covers ("bad corpus, or an adapter").
+[[nodiscard]] inline std::string gate_exit_codes(std::string_view what_fails_to_start) {
+  return "Exit codes: 0 gate passed; 1 gate failed (a new failure, or a stale baseline entry); 2 bad usage, " +
+         std::string(what_fails_to_start) + " that does not start.";
+}
 
 inline constexpr int exit_passed = 0;
 inline constexpr int exit_gate_failed = 1;
@@ -59,6 +77,9 @@ struct corpus_options {
   std::vector<std::string> filters;  ///< --filter, repeatable: case id glob, rule id, tag or area.
 };
 void add_corpus_options(CLI::App& command, corpus_options& options);
+/// The same options for a corpus of another kind; `bundled` names its default ("fixtures/connection").
+void add_corpus_options(CLI::App& command, std::vector<std::string>& paths, std::vector<std::string>& filters,
+                        std::string_view bundled);
 /// Throws usage_error when `path` does not exist or cannot be examined (loop, too long, no access).
 void require_corpus_path(const std::filesystem::path& path);
 
@@ -94,6 +115,8 @@ struct execution_options {
   std::size_t parser_max_event_bytes = 0;
 };
 void add_execution_options(CLI::App& command, execution_options& options);
+/// How an adapter command is run under these options (the timeouts and the longest protocol line).
+[[nodiscard]] adapter_options make_adapter_options(const std::string& command, const execution_options& options);
 [[nodiscard]] run_settings make_run_settings(const execution_options& options);
 
 // ---- reports and baselines (run, browser) ---------------------------------------------------------

@@ -10,8 +10,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <iterator>
 #include <string>
+#include <string_view>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,6 +45,16 @@ inline result shell(const std::string& command) {
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
+}
+
+/// Whether the command printed every one of `needles`; a failure names the first missing one and
+/// shows the whole output.
+inline ::testing::AssertionResult printed(const result& r, std::initializer_list<std::string_view> needles) {
+  for (std::string_view needle : needles) {
+    if (r.output.find(needle) == std::string::npos)
+      return ::testing::AssertionFailure() << "no \"" << needle << "\" in the output:\n" << r.output;
+  }
+  return ::testing::AssertionSuccess();
 }
 
 /// Runs the executable `exe` with `args` (already quoted), feeding `stdin_text` when given.

@@ -22,6 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
+using sse::runner::testing::printed;
 using sse::runner::testing::quote;
 using sse::runner::testing::result;
 
@@ -60,12 +61,12 @@ TEST_F(Cli, BadUsageExitsTwo) {
   EXPECT_EQ(run("run --no-such-option").exit_code, 2);
   auto r = run("run --chunkings whole,sideways");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.output.find("sideways"), std::string::npos) << r.output;
+  EXPECT_TRUE(printed(r, {"sideways"}));
   EXPECT_EQ(run("run --corpus /no/such/dir").exit_code, 2);
   EXPECT_EQ(run("run --filter 'no-such-case/*'").exit_code, 2);
   r = run("run --expected-failures /no/such/baseline");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.output.find("/no/such/baseline"), std::string::npos) << r.output;
+  EXPECT_TRUE(printed(r, {"/no/such/baseline"}));
 }
 
 TEST_F(Cli, BadCorpusExitsTwoNamingFileCaseAndKey) {
@@ -76,9 +77,7 @@ TEST_F(Cli, BadCorpusExitsTwoNamingFileCaseAndKey) {
                           "list --corpus " + quote(path("bad.json"))}) {
     const auto r = run(cmd);
     EXPECT_EQ(r.exit_code, 2) << cmd << r.output;
-    EXPECT_NE(r.output.find("bad.json"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("bad/one"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("rules"), std::string::npos) << r.output;
+    EXPECT_TRUE(printed(r, {"bad.json", "bad/one", "rules"}));
   }
   write(path("syntax.json"), "{ not json");
   EXPECT_EQ(run("lint " + quote(path("syntax.json"))).exit_code, 2);
@@ -88,20 +87,18 @@ TEST_F(Cli, LintAndListTheBundledCorpus) {
   auto r = run("lint");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   // All three corpora of fixtures/, each by its own loader.
-  EXPECT_NE(r.output.find("OK: parsing cases: "), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("OK: connection scenarios: "), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("OK: encoder cases: "), std::string::npos) << r.output;
+  EXPECT_TRUE(printed(r, {"OK: parsing cases: ", "OK: connection scenarios: ", "OK: encoder cases: "}));
   write(path("connection/bad.json"), R"({"format_version": 1, "area": "basics", "title": "t", "scenarios": [7]})");
   r = run("lint " + quote(path("connection")));
   EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("INVALID: connection scenarios"), std::string::npos) << r.output;
+  EXPECT_TRUE(printed(r, {"INVALID: connection scenarios"}));
   // Scenario and encoder files nested 100,000 deep are refused before any parser recurses into them.
   write(path("connection/deep.json"), std::string(100000, '['));
   write(path("encoder/deep.json"), std::string(100000, '['));
   r = run("lint " + quote(path("connection")) + " " + quote(path("encoder")));
   EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("connection/deep.json: JSON nested deeper than 64 levels"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("encoder/deep.json: JSON nested deeper than 64 levels"), std::string::npos) << r.output;
+  EXPECT_TRUE(printed(r, {"connection/deep.json: JSON nested deeper than 64 levels",
+                          "encoder/deep.json: JSON nested deeper than 64 levels"}));
   r = run("list --json " + test_corpus);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto cases = json::parse(r.output);
@@ -139,7 +136,7 @@ TEST_F(Cli, ParsePrintsTheObservationLog) {
 TEST_F(Cli, ReferencePassesTheBundledCorpus) {
   const auto r = run("run --json " + quote(path("r.json")) + " --junit " + quote(path("r.xml")));
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("Gate PASSED"), std::string::npos) << r.output;
+  EXPECT_TRUE(printed(r, {"Gate PASSED"}));
   const auto report = json::parse(read(path("r.json")));
   EXPECT_EQ(report["gate"]["passed"], true);
   EXPECT_GT(report["results"].size(), report["corpus"]["cases"].get<std::size_t>());
@@ -218,7 +215,7 @@ TEST_F(Cli, AdapterThatDoesNotStartIsBadUsage) {
   }
   const auto r = run("run " + adapter("--start silent") + " " + test_corpus + " --timeout 300");
   EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("300 ms"), std::string::npos) << r.output;
+  EXPECT_TRUE(printed(r, {"300 ms"}));
   EXPECT_EQ(run("run --impl 'exec /no/such/adapter'").exit_code, 2);
 }
 
@@ -227,8 +224,7 @@ TEST_F(Cli, WrongAdapterFailsWithReadableDiffs) {
                      " --filter runner/plain --filter runner/no-event --filter 'runner/impl*'" + " --json " +
                      quote(path("r.json")) + " --junit " + quote(path("r.xml")));
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("- event type=\"message\" data=\"hello\""), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("+ event type=\"message\" data=\"hello!\""), std::string::npos) << r.output;
+  EXPECT_TRUE(printed(r, {"- event type=\"message\" data=\"hello\"", "+ event type=\"message\" data=\"hello!\""}));
   const auto report = json::parse(read(path("r.json")));
   auto v = verdicts(report);
   EXPECT_TRUE(all_are(v["runner/plain"], "FAIL"));
@@ -291,7 +287,7 @@ TEST_F(Cli, BaselineRoundTripAndStaleEntries) {
   r = run("run " + test_corpus + " --filter runner/plain --expected-failures " + quote(path("base.txt")) + " --json " +
           quote(path("r.json")));
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("STALE"), std::string::npos) << r.output;
+  EXPECT_TRUE(printed(r, {"STALE"}));
   EXPECT_EQ(json::parse(read(path("r.json")))["gate"]["stale"].size(), 1u);
 
   // A listed id that no longer exists is stale too; one filtered out is not judged.
@@ -356,12 +352,12 @@ TEST_F(Cli, MatrixMergesReportsOfTheSameCorpus) {
   write(path("other.json"), other.dump());
   r = run("matrix --from " + quote(path("ref.json")) + " " + quote(path("other.json")) + " " + test_corpus);
   EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("made from another corpus version"), std::string::npos) << r.output;
+  EXPECT_TRUE(printed(r, {"made from another corpus version"}));
   other["corpus"].erase("digest");
   write(path("old.json"), other.dump());
   r = run("matrix --from " + quote(path("old.json")) + " " + test_corpus);
   EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("names no corpus digest"), std::string::npos) << r.output;
+  EXPECT_TRUE(printed(r, {"names no corpus digest"}));
 }
 
 // Every bundled adapter, on a case every library gets right: a broken adapter (a library that no
@@ -394,7 +390,7 @@ TEST_P(BundledAdapter, SpeaksTheProtocol) {
   for (const auto& result : report.at("results")) EXPECT_EQ(result.at("verdict"), "PASS") << adapter.name << r.output;
   EXPECT_EQ(r.exit_code, 0) << adapter.name << r.output;
   if (adapter.final_log) {
-    EXPECT_NE(r.output.find("final log only"), std::string::npos) << r.output;
+    EXPECT_TRUE(printed(r, {"final log only"}));
   }
 }
 
@@ -470,16 +466,13 @@ namespace {
 TEST_F(Cli, RulesShowsIdsAndRulesMdIsGeneratedFromRulesJson) {
   auto r = run("rules R22 G4");
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("R22 (§9.2.6"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("observable by: retry"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("G4 (rules"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("decision:"), std::string::npos) << r.output;
+  EXPECT_TRUE(printed(r, {"R22 (§9.2.6", "observable by: retry", "G4 (rules", "decision:"}));
   r = run("rules R999");
   EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("no rule or gap 'R999'"), std::string::npos) << r.output;
+  EXPECT_TRUE(printed(r, {"no rule or gap 'R999'"}));
   r = run("rules");
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("72 rules, "), std::string::npos) << r.output;
+  EXPECT_TRUE(printed(r, {"72 rules, "}));
   // fixtures/RULES.md is generated, never edited: regenerate it with the command the file names.
   r = run("rules --markdown " + quote(path("RULES.md")));
   ASSERT_EQ(r.exit_code, 0) << r.output;
