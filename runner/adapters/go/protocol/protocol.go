@@ -103,6 +103,7 @@ type BenchDecoder func(body io.Reader) (events int)
 // benchRequest is the runner's `bench` message (runner/ADAPTERS.md, "Bench mode").
 type benchRequest struct {
 	ChunkBytes int     `json:"chunk_bytes"`
+	WarmupMs   float64 `json:"warmup_ms"`
 	MinMs      float64 `json:"min_ms"`
 	MaxMs      float64 `json:"max_ms"`
 }
@@ -165,11 +166,15 @@ func (b *benchBody) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// bench answers a `bench` request: the stream is decoded again and again, each pass a fresh body,
-// until min_ms have passed, or stopped mid-stream once max_ms have.
+// bench answers a `bench` request: the stream is decoded again and again, each pass a fresh body:
+// warm-up passes until warmup_ms of CPU time, then measured passes until they took min_ms of CPU
+// time; a pass is stopped mid-stream once max_ms of wall-clock time have passed. The figures are
+// those of the complete measured passes, or, when none completed, of everything fed.
 func bench(request benchRequest, stream []byte, decode BenchDecoder) map[string]interface{} {
 	run := &benchRun{request: request, wall: time.Now(), cpu: cpuMs(), progress: [][2]float64{}}
-	events, iterations := 0, 0
+	events, iterations, warmupPasses := 0, 0, 0
+	fromBytes, fromCPU := 0, run.cpu
+	measuredBytes, measuredCPU, measured := 0, 0.0, false
 	for {
 		mark := 0
 		if iterations == 0 {
@@ -181,13 +186,25 @@ func bench(request benchRequest, stream []byte, decode BenchDecoder) map[string]
 		}
 		events += n
 		iterations++
-		if float64(time.Since(run.wall).Microseconds())/1000 >= request.MinMs || run.overCap() {
+		now := cpuMs()
+		if !measured && now-run.cpu < request.WarmupMs {
+			warmupPasses = iterations
+			fromBytes, fromCPU = run.fed, now
+			continue
+		}
+		measured = true
+		measuredBytes, measuredCPU = run.fed-fromBytes, now-fromCPU
+		if measuredCPU >= request.MinMs || run.overCap() {
 			break
 		}
 	}
+	if !measured {
+		measuredBytes, measuredCPU = run.fed, cpuMs()-run.cpu
+	}
 	return map[string]interface{}{
-		"type": "bench_result", "bytes": run.fed, "events": events, "iterations": iterations, "complete": !run.capped,
-		"cpu_ms": cpuMs() - run.cpu, "elapsed_ms": float64(time.Since(run.wall).Microseconds()) / 1000, "progress": run.progress,
+		"type": "bench_result", "bytes": measuredBytes, "cpu_ms": measuredCPU, "events": events, "iterations": iterations,
+		"warmup_passes": warmupPasses, "complete": measured, "elapsed_ms": float64(time.Since(run.wall).Microseconds()) / 1000,
+		"progress": run.progress,
 	}
 }
 
