@@ -10,6 +10,7 @@
 // global operator new is replaced in this binary). The parser is reused across passes (reset()
 // keeps its buffers), so after the first pass the count is what a long-lived stream costs per event.
 #include "allocation_counter.hpp"
+#include "bench_streams.hpp"
 
 #include <sse/parser.hpp>
 
@@ -34,26 +35,8 @@ struct counter : sse::parser_handler {
   }
 };
 
-// An LLM-token stream: ~120-byte JSON events, each with an id.
-std::string llm_stream(std::size_t target_bytes) {
-  std::string s;
-  for (std::size_t i = 0; s.size() < target_bytes; ++i) {
-    s += "id: " + std::to_string(i) + "\n";
-    s += R"(data: {"id":"chatcmpl-9x","object":"chat.completion.chunk","choices":[{"delta":{"content":" token)" +
-         std::to_string(i % 1000) + R"("}}]})" + "\n\n";
-  }
-  return s;
-}
-
-std::string big_lines(std::size_t line_bytes, std::size_t count) {
-  std::string s;
-  for (std::size_t i = 0; i < count; ++i) {
-    s += "data: ";
-    s.append(line_bytes, static_cast<char>('a' + i % 26));
-    s += "\n\n";
-  }
-  return s;
-}
+using sse::bench::big_lines;
+using sse::bench::llm_stream;
 
 const std::string& llm_input() {
   static const std::string input = llm_stream(8u << 20);

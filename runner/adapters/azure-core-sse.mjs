@@ -7,27 +7,14 @@
 // it is reported when the message is (before its event). No comments, no id-only blocks.
 // Needs Node >= 22 (its engines field).
 import { createSseStream } from '@azure/core-sse';
-import { fedStream, packageVersion, serve, fedSession } from './protocol.mjs';
+import { serveIteratedLibrary } from './protocol.mjs';
 
-serve({
-  name: '@azure/core-sse',
-  version: packageVersion('@azure/core-sse', import.meta.url),
+serveIteratedLibrary(import.meta.url, '@azure/core-sse', {
   capabilities: { events: true, last_event_id_commits: false, retry: true, comments: false, end: true },
-  start(initialLastEventId) {
-    const seen = [];
-    let lastEventId = initialLastEventId;
-    const body = fedStream();
-    const iterate = (async () => {
-      for await (const message of createSseStream(body.stream)) {
-        if (message.id !== '') lastEventId = message.id;
-        if (message.retry !== undefined) seen.push({ kind: 'retry', ms: message.retry });
-        seen.push({ kind: 'event', type: message.event || 'message', data: message.data, last_event_id: lastEventId });
-      }
-    })();
-    return fedSession(body, seen, async () => {
-      body.close();
-      await iterate;
-      return lastEventId;
-    });
+  messages: (body) => createSseStream(body.stream),
+  translate(message, stream) {
+    if (message.id !== '') stream.lastEventId = message.id;
+    if (message.retry !== undefined) stream.observe({ kind: 'retry', ms: message.retry });
+    stream.observe({ kind: 'event', type: message.event || 'message', data: message.data, last_event_id: stream.lastEventId });
   },
 });

@@ -8,32 +8,22 @@
 // and it reports no comments. It has no end-of-stream call; pending input is dropped.
 import { Duration } from 'effect';
 import { Sse } from 'effect/encoding';
-import { packageVersion, serve, utf8Decoder } from './protocol.mjs';
+import { serveSyncParser, utf8Decoder } from './protocol.mjs';
 
-serve({
+serveSyncParser(import.meta.url, 'effect', {
   name: 'effect (Sse)',
-  version: packageVersion('effect', import.meta.url),
   capabilities: { events: true, last_event_id_commits: false, retry: true, comments: false, end: true },
-  start(initialLastEventId) {
-    const seen = [];
-    let lastEventId = initialLastEventId;
+  connect(stream) {
     const decoder = utf8Decoder();
     const parser = Sse.makeParser((parsed) => {
       const id = parsed._tag === 'Retry' ? parsed.lastEventId : parsed.id;
-      if (id !== undefined) lastEventId = id;
-      if (parsed._tag === 'Retry') seen.push({ kind: 'retry', ms: Duration.toMillis(parsed.duration) });
-      else seen.push({ kind: 'event', type: parsed.event, data: parsed.data, last_event_id: lastEventId });
+      if (id !== undefined) stream.lastEventId = id;
+      if (parsed._tag === 'Retry') stream.observe({ kind: 'retry', ms: Duration.toMillis(parsed.duration) });
+      else stream.observe({ kind: 'event', type: parsed.event, data: parsed.data, last_event_id: stream.lastEventId });
     });
-    return {
-      feed(bytes) {
-        const error = parser.feed(decoder.decode(bytes, { stream: true }));
-        if (error !== undefined) throw error;
-        return seen.splice(0);
-      },
-      end() {
-        seen.push({ kind: 'end', last_event_id: lastEventId });
-        return seen.splice(0);
-      },
+    return (bytes) => {
+      const error = parser.feed(decoder.decode(bytes, { stream: true }));
+      if (error !== undefined) throw error;
     };
   },
 });

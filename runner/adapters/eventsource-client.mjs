@@ -7,28 +7,20 @@
 // it schedules at end of body (onScheduleReconnect), not per retry line, so no `retry`. onComment
 // hands over the comment with one leading space removed (its parser's convention): not claimed.
 import { createEventSource } from 'eventsource-client';
-import { fedStream, packageVersion, serve, settle, fedSession, endBodyCapturingTimers } from './protocol.mjs';
+import { serveFetchedClient } from './protocol.mjs';
 
-serve({
-  name: 'eventsource-client',
-  version: packageVersion('eventsource-client', import.meta.url),
+serveFetchedClient(import.meta.url, 'eventsource-client', {
   capabilities: { events: true, last_event_id_commits: false, retry: false, comments: false, end: true },
-  async start(initialLastEventId) {
-    const seen = [];
-    const body = fedStream();
+  connect(fetch, seen, initialLastEventId) {
     const source = createEventSource({
       url: 'http://127.0.0.1/',
       initialLastEventId: initialLastEventId === '' ? undefined : initialLastEventId,
-      fetch: () => Promise.resolve(body.response()),
+      fetch,
       onMessage(message) {
         seen.push({ kind: 'event', type: message.event ?? 'message', data: message.data, last_event_id: source.lastEventId ?? '' });
       },
     });
-    await settle();
-    return fedSession(body, seen, async () => {
-      await endBodyCapturingTimers(body);
-      source.close();
-      return source.lastEventId ?? '';
-    });
+    return source;
   },
+  lastEventId: (source) => source.lastEventId ?? '',
 });

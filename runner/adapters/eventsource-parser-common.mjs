@@ -7,44 +7,34 @@
 // line whose block had an id field, events or not: an onId that changes lastEventId is a
 // last_event_id commit. 3.x has no onId, so it cannot show id-only blocks. onComment removes one
 // leading space, a convention of its own, so the corpus's `comment` observation is not claimed.
-import { packageVersion, serve, utf8Decoder } from './protocol.mjs';
+import { packageVersion, serveSyncParser, utf8Decoder } from './protocol.mjs';
 
 export function serveEventsourceParser({ packageName, createParser, adapterUrl }) {
   const hasOnId = !packageVersion(packageName, adapterUrl).startsWith('3.');
-  serve({
+  // The stream ends without a parser call: pending input is dropped (reset() without `consume`, as
+  // the standard discards an incomplete event); an incomplete UTF-8 sequence would only end a line.
+  serveSyncParser(adapterUrl, packageName, {
     name: 'eventsource-parser',
-    version: packageVersion(packageName, adapterUrl),
     capabilities: { events: true, last_event_id_commits: hasOnId, retry: true, comments: false, end: true },
-    start(initialLastEventId) {
-      const seen = [];
-      let lastEventId = initialLastEventId;
+    connect(stream) {
       const commit = (id) => {
-        if (id !== lastEventId) seen.push({ kind: 'last_event_id', value: id });
-        lastEventId = id;
+        if (id !== stream.lastEventId) stream.observe({ kind: 'last_event_id', value: id });
+        stream.lastEventId = id;
       };
       const decoder = utf8Decoder();
       const parser = createParser({
         onId: hasOnId ? commit : undefined,
         onEvent(event) {
-          if (!hasOnId && event.id !== undefined) lastEventId = event.id;
-          seen.push({ kind: 'event', type: event.event ?? 'message', data: event.data, last_event_id: lastEventId });
+          if (!hasOnId && event.id !== undefined) stream.lastEventId = event.id;
+          stream.observe({ kind: 'event', type: event.event ?? 'message', data: event.data, last_event_id: stream.lastEventId });
         },
         onRetry(ms) {
-          seen.push({ kind: 'retry', ms });
+          stream.observe({ kind: 'retry', ms });
         },
       });
-      return {
-        feed(bytes) {
-          const text = decoder.decode(bytes, { stream: true });
-          if (text !== '') parser.feed(text);
-          return seen.splice(0);
-        },
-        end() {
-          // The stream ended: pending input is dropped (reset() without `consume`, as the standard
-          // discards an incomplete event); an incomplete UTF-8 sequence would only end a line.
-          seen.push({ kind: 'end', last_event_id: lastEventId });
-          return seen.splice(0);
-        },
+      return (bytes) => {
+        const text = decoder.decode(bytes, { stream: true });
+        if (text !== '') parser.feed(text);
       };
     },
   });

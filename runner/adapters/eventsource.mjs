@@ -9,41 +9,18 @@
 // no way to start from a last event ID (initial_last_event_id: false): a stream always starts from "".
 // Needs Node >= 22.12 (its engines field).
 import { EventSource } from 'eventsource';
-import { fedStream, packageVersion, serve, settle, fedSession, endBodyCapturingTimers } from './protocol.mjs';
+import { recordDispatchedEvents, serveFetchedClient } from './protocol.mjs';
 
 /** The Last-Event-ID header as eventsource sends it to a custom fetch: UTF-8 bytes as a byte string. */
 const headerText = (value) => (value === undefined ? '' : Buffer.from(value, 'latin1').toString('utf8'));
 
-serve({
-  name: 'eventsource',
-  version: packageVersion('eventsource', import.meta.url),
+serveFetchedClient(import.meta.url, 'eventsource', {
   capabilities: { events: true, last_event_id_commits: false, retry: false, comments: false, end: true, initial_last_event_id: false },
-  async start() {
-    const seen = [];
-    const body = fedStream();
-    let reconnection;
-    const requests = [];
-    const fetch = (url, init) => {
-      requests.push(init);
-      if (requests.length === 1) return Promise.resolve(body.response());
-      reconnection = headerText(init.headers['Last-Event-ID']);
-      return new Promise(() => {});  // the reconnection is never answered: the adapter closes it
-    };
+  connect(fetch, seen) {
     const source = new EventSource('http://127.0.0.1/', { fetch });
-    const dispatch = source.dispatchEvent.bind(source);
-    source.dispatchEvent = (event) => {
-      if (event instanceof MessageEvent) seen.push({ kind: 'event', type: event.type, data: event.data, last_event_id: event.lastEventId });
-      return dispatch(event);
-    };
+    recordDispatchedEvents(source, seen);
     source.addEventListener('error', () => {});  // an error event without a listener is harmless, keep it quiet
-    await settle();
-    return fedSession(body, seen, async () => {
-      const timeouts = await endBodyCapturingTimers(body);
-      for (const [reconnect] of timeouts) reconnect();
-      await settle();
-      source.close();
-      if (reconnection === undefined) throw new Error('eventsource did not reconnect at end of body');
-      return reconnection;
-    });
+    return source;
   },
+  reconnection: (url, init) => headerText(init.headers['Last-Event-ID']),
 });

@@ -8,27 +8,15 @@
 // last event ID at the id line, with no signal at dispatch), and no way to start from a last event
 // ID: its constructor always makes the first request without one (initial_last_event_id: false).
 import { EventSource } from 'extended-eventsource';
-import { fedStream, packageVersion, serve, settle, fedSession, endBodyCapturingTimers } from './protocol.mjs';
+import { recordDispatchedEvents, serveFetchedClient } from './protocol.mjs';
 
-serve({
-  name: 'extended-eventsource',
-  version: packageVersion('extended-eventsource', import.meta.url),
+serveFetchedClient(import.meta.url, 'extended-eventsource', {
   capabilities: { events: true, last_event_id_commits: false, retry: true, comments: false, end: true, initial_last_event_id: false },
-  async start() {
-    const seen = [];
-    const body = fedStream();
-    const source = new EventSource('http://127.0.0.1/', { disableLogger: true, fetch: () => Promise.resolve(body.response()) });
-    const dispatch = source.dispatchEvent.bind(source);
-    source.dispatchEvent = (event) => {
-      if (event instanceof MessageEvent) seen.push({ kind: 'event', type: event.type, data: event.data, last_event_id: event.lastEventId });
-      return dispatch(event);
-    };
+  connect(fetch, seen) {
+    const source = new EventSource('http://127.0.0.1/', { disableLogger: true, fetch });
     source.onRetryDelayReceived = (ms) => seen.push({ kind: 'retry', ms });
-    await settle();
-    return fedSession(body, seen, async () => {
-      await endBodyCapturingTimers(body);
-      source.close();
-      return source.currentLastEventId ?? '';
-    });
+    recordDispatchedEvents(source, seen);
+    return source;
   },
+  lastEventId: (source) => source.currentLastEventId ?? '',
 });

@@ -7,27 +7,14 @@
 // event ID (starting from the reset's). `retry` travels on the message and is reported with it.
 // No comments; id-only blocks come out as events, which is what the library yields.
 import { events } from 'fetch-event-stream';
-import { fedStream, packageVersion, serve, fedSession } from './protocol.mjs';
+import { serveIteratedLibrary } from './protocol.mjs';
 
-serve({
-  name: 'fetch-event-stream',
-  version: packageVersion('fetch-event-stream', import.meta.url),
+serveIteratedLibrary(import.meta.url, 'fetch-event-stream', {
   capabilities: { events: true, last_event_id_commits: false, retry: true, comments: false, end: true },
-  start(initialLastEventId) {
-    const seen = [];
-    let lastEventId = initialLastEventId;
-    const body = fedStream();
-    const iterate = (async () => {
-      for await (const message of events(body.response())) {
-        if (message.id !== undefined) lastEventId = String(message.id);
-        if (message.retry !== undefined) seen.push({ kind: 'retry', ms: message.retry });
-        seen.push({ kind: 'event', type: message.event || 'message', data: message.data ?? '', last_event_id: lastEventId });
-      }
-    })();
-    return fedSession(body, seen, async () => {
-      body.close();
-      await iterate;
-      return lastEventId;
-    });
+  messages: (body) => events(body.response()),
+  translate(message, stream) {
+    if (message.id !== undefined) stream.lastEventId = String(message.id);
+    if (message.retry !== undefined) stream.observe({ kind: 'retry', ms: message.retry });
+    stream.observe({ kind: 'event', type: message.event || 'message', data: message.data ?? '', last_event_id: stream.lastEventId });
   },
 });

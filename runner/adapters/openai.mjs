@@ -11,22 +11,12 @@
 // consumers test it for truthiness.
 // Needs Node >= 22 (its engines field).
 import { _iterSSEMessages } from 'openai/core/streaming';
-import { fedStream, packageVersion, serve, fedSession } from './protocol.mjs';
+import { serveIteratedLibrary } from './protocol.mjs';
 
-serve({
-  name: 'openai',
-  version: packageVersion('openai', import.meta.url),
+serveIteratedLibrary(import.meta.url, 'openai', {
   capabilities: { events: true, event_ids: false, initial_last_event_id: false, retry: false, comments: false, end: false },
-  start() {
-    const seen = [];
-    const body = fedStream();
-    const iterate = (async () => {
-      for await (const message of _iterSSEMessages(body.response(), new AbortController()))
-        seen.push({ kind: 'event', type: message.event || 'message', data: message.data });
-    })();
-    return fedSession(body, seen, async () => {
-      body.close();
-      await iterate;
-    });
+  messages: (body) => _iterSSEMessages(body.response(), new AbortController()),
+  translate(message, stream) {
+    stream.observe({ kind: 'event', type: message.event || 'message', data: message.data });
   },
 });

@@ -6,27 +6,14 @@
 // reported with it. No comments, no id-only blocks. At end of body it dispatches a pending event
 // (its flush), which the adapter reports as it comes.
 import { parseServerSentEvents } from 'parse-sse';
-import { fedStream, packageVersion, serve, fedSession } from './protocol.mjs';
+import { serveIteratedLibrary } from './protocol.mjs';
 
-serve({
-  name: 'parse-sse',
-  version: packageVersion('parse-sse', import.meta.url),
+serveIteratedLibrary(import.meta.url, 'parse-sse', {
   capabilities: { events: true, last_event_id_commits: false, retry: true, comments: false, end: true, initial_last_event_id: false },
-  start() {
-    const seen = [];
-    let lastEventId = '';
-    const body = fedStream();
-    const iterate = (async () => {
-      for await (const event of parseServerSentEvents(body.response())) {
-        lastEventId = event.lastEventId;
-        if (event.retry !== undefined) seen.push({ kind: 'retry', ms: event.retry });
-        seen.push({ kind: 'event', type: event.type, data: event.data, last_event_id: event.lastEventId });
-      }
-    })();
-    return fedSession(body, seen, async () => {
-      body.close();
-      await iterate;
-      return lastEventId;
-    });
+  messages: (body) => parseServerSentEvents(body.response()),
+  translate(event, stream) {
+    stream.lastEventId = event.lastEventId;
+    if (event.retry !== undefined) stream.observe({ kind: 'retry', ms: event.retry });
+    stream.observe({ kind: 'event', type: event.type, data: event.data, last_event_id: event.lastEventId });
   },
 });

@@ -6,26 +6,23 @@
 // the stream pushes (type, data, lastEventId). Comments are dropped by undici.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { packageDir, packageVersion, serve } from './protocol.mjs';
+import { packageDir, serveSyncParser } from './protocol.mjs';
 
 export function serveUndici({ packageName, adapterUrl }) {
   const require = createRequire(adapterUrl);
   const { EventSourceStream } = require(join(packageDir(packageName, adapterUrl), 'lib/web/eventsource/eventsource-stream.js'));
-  serve({
+  serveSyncParser(adapterUrl, packageName, {
     name: 'undici',
-    version: packageVersion(packageName, adapterUrl),
     capabilities: { events: true, last_event_id_commits: true, retry: true, comments: false, end: true },
-    start(initialLastEventId) {
-      const seen = [];
-      let lastEventId = initialLastEventId;
+    connect(stream) {
       let reconnectionTime;
       const settings = { origin: 'http://127.0.0.1' };
       Object.defineProperty(settings, 'lastEventId', {
         enumerable: true,
-        get: () => lastEventId,
+        get: () => stream.lastEventId,
         set: (value) => {
-          if (value !== lastEventId) seen.push({ kind: 'last_event_id', value });
-          lastEventId = value;
+          if (value !== stream.lastEventId) stream.observe({ kind: 'last_event_id', value });
+          stream.lastEventId = value;
         },
       });
       Object.defineProperty(settings, 'reconnectionTime', {
@@ -33,28 +30,20 @@ export function serveUndici({ packageName, adapterUrl }) {
         get: () => reconnectionTime,
         set: (value) => {
           reconnectionTime = value;
-          seen.push({ kind: 'retry', ms: value });
+          stream.observe({ kind: 'retry', ms: value });
         },
       });
-      const stream = new EventSourceStream({
+      const parser = new EventSourceStream({
         eventSourceSettings: settings,
         push(event) {
-          seen.push({ kind: 'event', type: event.type, data: event.options.data, last_event_id: event.options.lastEventId });
+          stream.observe({ kind: 'event', type: event.type, data: event.options.data, last_event_id: event.options.lastEventId });
           return true;
         },
       });
-      return {
-        feed(bytes) {
-          stream._transform(bytes, 'buffer', (error) => {
-            if (error) throw error;
-          });
-          return seen.splice(0);
-        },
-        end() {
-          seen.push({ kind: 'end', last_event_id: lastEventId });
-          return seen.splice(0);
-        },
-      };
+      return (bytes) =>
+        parser._transform(bytes, 'buffer', (error) => {
+          if (error) throw error;
+        });
     },
   });
 }

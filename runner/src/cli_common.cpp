@@ -1,3 +1,4 @@
+#include "cmd_bench.hpp"
 #include "commands.hpp"
 
 #include "limited_reference.hpp"
@@ -301,6 +302,12 @@ const std::vector<builtin>& builtins() {
 }
 
 }  // namespace
+
+std::vector<std::string> bundled_adapter_names() {
+  std::vector<std::string> names;
+  for (const auto& b : builtins()) names.push_back(b.name);
+  return names;
+}
 
 implementation_info reference_info() { return {"reference", SSE_RUNNER_VERSION, {}}; }
 

@@ -1,4 +1,5 @@
 // sse-conformance: the conformance runner for WHATWG Server-Sent Events implementations.
+#include "cmd_bench.hpp"
 #include "commands.hpp"
 
 #include <cerrno>
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   sse::runner::add_encode_command(app, exit_code);
   sse::runner::add_connect_command(app, exit_code);
   sse::runner::add_fuzz_command(app, exit_code);
+  sse::runner::add_bench_command(app, exit_code);
   sse::runner::add_serve_command(app, exit_code);
   sse::runner::add_browser_command(app, exit_code);
   try {

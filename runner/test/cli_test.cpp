@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <sys/wait.h>
 
@@ -317,6 +318,45 @@ TEST_F(Cli, MatrixWritesMarkdownAndJson) {
   EXPECT_EQ(j["implementations"][0]["total"]["fail"], 0);
   EXPECT_GT(j["implementations"][1]["total"]["fail"].get<int>(), 0);
   EXPECT_EQ(j["implementations"][2]["available"], false);
+}
+
+// bench: the same tiny streams through the reference and adapters; every event count is checked
+// against the reference's, an adapter that miscounts fails the command, and one without bench
+// support is reported, not failed.
+TEST_F(Cli, BenchChecksEveryEventCountAgainstTheReference) {
+  const std::string tiny = " --scale 0.0005 --min-time-ms 5 --max-time-ms 5000";
+  auto r = run("bench --impl reference " + adapter("") + " " + adapter("--wrong") + " " + adapter("--no-bench") + tiny +
+               " --json " + quote(path("b.json")) + " --markdown " + quote(path("b.md")) + " --svg " +
+               quote(path("b.svg")));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  const auto j = json::parse(read(path("b.json")));
+  ASSERT_EQ(j["workloads"].size(), 5u);
+  for (const auto& w : j["workloads"]) EXPECT_GT(w["events"].get<int>(), 0) << w;
+  ASSERT_EQ(j["implementations"].size(), 4u);
+  const auto statuses = [&](std::size_t i) {
+    std::set<std::string> out;
+    for (const auto& x : j["implementations"][i]["results"]) out.insert(x["status"].get<std::string>());
+    return out;
+  };
+  EXPECT_EQ(statuses(0), std::set<std::string>{"ok"});
+  EXPECT_EQ(statuses(1), std::set<std::string>{"ok"});
+  EXPECT_EQ(statuses(2), std::set<std::string>{"miscounted"});
+  EXPECT_EQ(statuses(3), std::set<std::string>{"unsupported"});
+  for (std::size_t i = 0; i < 2; ++i)
+    for (const auto& x : j["implementations"][i]["results"]) {
+      EXPECT_GT(x["mb_per_s"].get<double>(), 0) << x;
+      EXPECT_GE(x["iterations"].get<int>(), 1) << x;
+      EXPECT_EQ(x["events"], x["expected_events"]) << x;
+    }
+  EXPECT_DOUBLE_EQ(j["implementations"][0]["results"][0]["ratio_to_reference"].get<double>(), 1.0);
+  const auto& miscount = j["implementations"][2]["results"][0];
+  EXPECT_EQ(miscount["events"].get<int>(), miscount["expected_events"].get<int>() + 1) << miscount;
+  EXPECT_NE(read(path("b.md")).find("| test-adapter 1.0 | miscounted: "), std::string::npos) << read(path("b.md"));
+  EXPECT_EQ(read(path("b.svg")).rfind("<svg ", 0), 0u);
+
+  r = run("bench --impl reference " + adapter("") + tiny + " --workload llm-16B");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(run("bench --workload no-such" + tiny).exit_code, 2);
 }
 
 // One CI job per implementation, merged into one table: the same counts as a matrix run here, and a

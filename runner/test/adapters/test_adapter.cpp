@@ -7,7 +7,9 @@
 //                   GARBAGE  answers with a line that is not the protocol
 //                   BABBLE   writes bytes without end and never a newline
 //                   EXIT     exits with status 7
-//   --wrong       appends "!" to the data of every event (a wrong log, not a fault)
+//   --wrong       appends "!" to the data of every event (a wrong log, not a fault), and answers a
+//                 bench request with one event more than it saw
+//   --no-bench    does not offer bench requests in its hello (an adapter older than them)
 //   --bug split-crlf  a planted parsing bug for the fuzz tests: a CR that ends one chunk and an LF that
 //                 starts the next are taken as two line ends (the phantom blank line of R9)
 //   --delay MS    sleeps MS milliseconds before answering each chunk (slow, but not hung)
@@ -49,6 +51,7 @@ int main(int argc, char** argv) {
   bool wrong = false;
   bool extra_line_after_end = false;
   bool split_crlf_bug = false;
+  bool offers_bench = true;
   std::string caps_list = "events,last_event_id_commits,retry,comments,end";
   std::string start_mode;
   int delay_ms = 0;
@@ -60,6 +63,8 @@ int main(int argc, char** argv) {
       wrong = true;
     else if (arg == "--bug" && i + 1 < argc)
       split_crlf_bug = std::string(argv[++i]) == "split-crlf";
+    else if (arg == "--no-bench")
+      offers_bench = false;
     else if (arg == "--extra-line-after-end")
       extra_line_after_end = true;
     else if (arg == "--caps" && i + 1 < argc)
@@ -83,6 +88,7 @@ int main(int argc, char** argv) {
                 {"name", "test-adapter"},
                 {"version", "1.0"},
                 {"capabilities", caps}};
+  if (offers_bench) hello["bench"] = true;
   say(hello.dump());
 
   auto impl = sse::conformance::make_reference_implementation();
@@ -130,6 +136,35 @@ int main(int argc, char** argv) {
       misbehave();
       if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
       reply(impl->feed(bytes));
+    } else if (type == "bench") {
+      // Passes through the reference in chunk_bytes chunks until min_ms have passed (wall-clock time
+      // stands in for CPU time: a test adapter).
+      const std::string bytes = sse::runner::base64_decode(message.at("data").get<std::string>()).value_or("");
+      const std::size_t chunk_bytes = message.at("chunk_bytes");
+      const auto start = std::chrono::steady_clock::now();
+      const auto elapsed_ms = [&] {
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      };
+      std::size_t events = 0;
+      std::size_t passes = 0;
+      do {
+        impl->begin("");
+        sse::observation_log log;
+        for (std::size_t off = 0; off < bytes.size(); off += chunk_bytes)
+          for (auto& o : impl->feed(std::string_view(bytes).substr(off, chunk_bytes))) log.push_back(std::move(o));
+        for (auto& o : impl->finish()) log.push_back(std::move(o));
+        for (const auto& o : log) events += o.kind == sse::observation_kind::event ? 1 : 0;
+        ++passes;
+      } while (elapsed_ms() < message.at("min_ms").get<double>());
+      say(json{{"type", "bench_result"},
+               {"bytes", bytes.size() * passes},
+               {"events", events + (wrong ? 1 : 0)},
+               {"iterations", passes},
+               {"complete", true},
+               {"cpu_ms", elapsed_ms()},
+               {"elapsed_ms", elapsed_ms()},
+               {"progress", json::array()}}
+              .dump());
     } else if (type == "end") {
       if (extra_line_after_end) {
         // One more line than the protocol allows, in the same write as the answer (so it is there

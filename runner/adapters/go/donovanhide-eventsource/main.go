@@ -58,15 +58,25 @@ func (s *stream) take() []protocol.Observation {
 	return out
 }
 
-func (s *stream) decode() {
-	defer close(s.done)
-	decoder := eventsource.NewDecoder(s.body)
+// readEvents decodes `body` as the library's Stream client does, handing every event to publish;
+// it returns at the end of the body (io.EOF at a block boundary, io.ErrUnexpectedEOF inside one:
+// the block is dropped).
+func readEvents(body io.Reader, publish func(eventsource.Event)) {
+	decoder := eventsource.NewDecoder(body)
 	for {
 		event, err := decoder.Decode()
 		if err != nil {
-			return // io.EOF at a block boundary, io.ErrUnexpectedEOF inside one: the block is dropped
+			return
 		}
+		publish(event)
+	}
+}
+
+func (s *stream) decode() {
+	defer close(s.done)
+	readEvents(s.body, func(event eventsource.Event) {
 		s.mutex.Lock()
+		defer s.mutex.Unlock()
 		if retry, ok := event.(interface{ Retry() int64 }); ok && retry.Retry() > 0 {
 			s.seen = append(s.seen, protocol.Retry(retry.Retry()))
 		}
@@ -78,8 +88,7 @@ func (s *stream) decode() {
 			eventType = "message"
 		}
 		s.seen = append(s.seen, protocol.Event(eventType, event.Data(), s.lastEventID))
-		s.mutex.Unlock()
-	}
+	})
 }
 
 func (s *stream) Feed(chunk []byte) []protocol.Observation {
@@ -104,5 +113,9 @@ func main() {
 			go s.decode()
 			<-s.body.idle // the decoder is waiting for the first bytes
 			return s
+		},
+		func(body io.Reader) (events int) {
+			readEvents(body, func(eventsource.Event) { events++ })
+			return events
 		})
 }

@@ -9,6 +9,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 
 	"github.com/gin-contrib/sse"
 
@@ -43,5 +44,12 @@ func (s *stream) End() []protocol.Observation {
 func main() {
 	capabilities := map[string]bool{"events": true, "last_event_id_commits": false, "retry": false, "comments": false, "end": true, "final_log": true}
 	protocol.Serve("gin-contrib/sse", protocol.DebianVersion("golang-github-gin-contrib-sse-dev"), capabilities,
-		func(lastEventID string) protocol.Stream { return &stream{lastEventID: lastEventID} })
+		func(lastEventID string) protocol.Stream { return &stream{lastEventID: lastEventID} },
+		func(body io.Reader) int {
+			events, err := sse.Decode(body)
+			if err != nil {
+				panic(err)
+			}
+			return len(events)
+		})
 }

@@ -7,8 +7,11 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
+	"syscall"
+	"time"
 	"unicode/utf8"
 )
 
@@ -93,9 +96,122 @@ func leadByte(lead byte) (need int, lower, upper byte, ok bool) {
 	return 0, 0, 0, false
 }
 
+// BenchDecoder parses a whole body the fastest way its library documents, reading it from `body` as
+// a network connection delivers it, and returns how many events it produced.
+type BenchDecoder func(body io.Reader) (events int)
+
+// benchRequest is the runner's `bench` message (runner/ADAPTERS.md, "Bench mode").
+type benchRequest struct {
+	ChunkBytes int     `json:"chunk_bytes"`
+	WarmupMs   float64 `json:"warmup_ms"`
+	MinMs      float64 `json:"min_ms"`
+	MaxMs      float64 `json:"max_ms"`
+}
+
+// cpuMs is the process's CPU time (user + system) in ms: what a bench run is measured in, so that
+// other load on the machine does not count.
+func cpuMs() float64 {
+	var usage syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &usage)
+	return float64(usage.Utime.Nano()+usage.Stime.Nano()) / 1e6
+}
+
+// benchBody is the body of one pass: Read hands over at most chunk bytes at a time, records the CPU
+// time at every doubling of the bytes read in the first pass, and ends the body early (io.EOF) once
+// the run's time cap has passed.
+type benchBody struct {
+	rest     []byte
+	chunk    int
+	read     int
+	reads    int
+	nextMark int
+	run      *benchRun
+}
+
+type benchRun struct {
+	request  benchRequest
+	wall     time.Time
+	cpu      float64
+	capped   bool
+	fed      int
+	progress [][2]float64
+}
+
+func (r *benchRun) overCap() bool {
+	return float64(time.Since(r.wall).Microseconds())/1000 > r.request.MaxMs
+}
+
+func (b *benchBody) Read(p []byte) (int, error) {
+	if len(b.rest) == 0 || b.run.capped {
+		return 0, io.EOF
+	}
+	n := b.chunk
+	if n > len(b.rest) {
+		n = len(b.rest)
+	}
+	if n > len(p) {
+		n = len(p)
+	}
+	copy(p, b.rest[:n])
+	b.rest = b.rest[n:]
+	b.read += n
+	b.run.fed += n
+	if b.nextMark > 0 && b.read >= b.nextMark {
+		b.run.progress = append(b.run.progress, [2]float64{float64(b.read), cpuMs() - b.run.cpu})
+		b.nextMark *= 2
+	}
+	if b.reads++; b.reads%64 == 0 && b.run.overCap() {
+		b.run.capped = true
+	}
+	return n, nil
+}
+
+// bench answers a `bench` request: the stream is decoded again and again, each pass a fresh body:
+// warm-up passes until warmup_ms of CPU time, then measured passes until they took min_ms of CPU
+// time; a pass is stopped mid-stream once max_ms of wall-clock time have passed. The figures are
+// those of the complete measured passes, or, when none completed, of everything fed.
+func bench(request benchRequest, stream []byte, decode BenchDecoder) map[string]interface{} {
+	run := &benchRun{request: request, wall: time.Now(), cpu: cpuMs(), progress: [][2]float64{}}
+	events, iterations, warmupPasses := 0, 0, 0
+	fromBytes, fromCPU := 0, run.cpu
+	measuredBytes, measuredCPU, measured := 0, 0.0, false
+	for {
+		mark := 0
+		if iterations == 0 {
+			mark = 1024
+		}
+		n := decode(&benchBody{rest: stream, chunk: request.ChunkBytes, nextMark: mark, run: run})
+		if run.capped {
+			break
+		}
+		events += n
+		iterations++
+		now := cpuMs()
+		if !measured && now-run.cpu < request.WarmupMs {
+			warmupPasses = iterations
+			fromBytes, fromCPU = run.fed, now
+			continue
+		}
+		measured = true
+		measuredBytes, measuredCPU = run.fed-fromBytes, now-fromCPU
+		if measuredCPU >= request.MinMs || run.overCap() {
+			break
+		}
+	}
+	if !measured {
+		measuredBytes, measuredCPU = run.fed, cpuMs()-run.cpu
+	}
+	return map[string]interface{}{
+		"type": "bench_result", "bytes": measuredBytes, "cpu_ms": measuredCPU, "events": events, "iterations": iterations,
+		"warmup_passes": warmupPasses, "complete": measured, "elapsed_ms": float64(time.Since(run.wall).Microseconds()) / 1000,
+		"progress": run.progress,
+	}
+}
+
 // Serve prints the hello, then answers the runner's messages on stdin until it closes.
-// start begins a stream from the reset's last event ID.
-func Serve(name, version string, capabilities map[string]bool, start func(lastEventID string) Stream) {
+// start begins a stream from the reset's last event ID. With a BenchDecoder, the adapter also
+// answers `bench` requests (and says so in its hello).
+func Serve(name, version string, capabilities map[string]bool, start func(lastEventID string) Stream, decode ...BenchDecoder) {
 	out := bufio.NewWriter(os.Stdout)
 	write := func(message interface{}) {
 		line, err := json.Marshal(message)
@@ -107,7 +223,8 @@ func Serve(name, version string, capabilities map[string]bool, start func(lastEv
 		out.WriteByte('\n')
 		out.Flush()
 	}
-	write(map[string]interface{}{"type": "hello", "protocol": 1, "name": name, "version": version, "capabilities": capabilities})
+	write(map[string]interface{}{"type": "hello", "protocol": 1, "name": name, "version": version, "capabilities": capabilities,
+		"bench": len(decode) == 1})
 	in := bufio.NewReaderSize(os.Stdin, 1<<20)
 	var stream Stream
 	observed := func(o []Observation) {
@@ -128,6 +245,7 @@ func Serve(name, version string, capabilities map[string]bool, start func(lastEv
 			Type        string `json:"type"`
 			LastEventID string `json:"last_event_id"`
 			Data        string `json:"data"`
+			benchRequest
 		}
 		if err := json.Unmarshal(line, &message); err != nil {
 			fmt.Fprintln(os.Stderr, "adapter: bad message:", err)
@@ -141,20 +259,31 @@ func Serve(name, version string, capabilities map[string]bool, start func(lastEv
 			stream = start(message.LastEventID)
 			write(map[string]string{"type": "ready"})
 		case "chunk":
-			chunk, err := base64.StdEncoding.DecodeString(message.Data)
-			if err != nil {
-				fmt.Fprintln(os.Stderr, "adapter: bad base64:", err)
-				os.Exit(1)
-			}
-			observed(stream.Feed(chunk))
+			observed(stream.Feed(decodeBase64(message.Data)))
 		case "end":
 			observed(stream.End())
 			stream = nil
+		case "bench":
+			if len(decode) != 1 || message.ChunkBytes <= 0 {
+				fmt.Fprintln(os.Stderr, "adapter: a bench request it cannot answer")
+				os.Exit(1)
+			}
+			write(bench(message.benchRequest, decodeBase64(message.Data), decode[0]))
 		default:
 			fmt.Fprintln(os.Stderr, "adapter: unknown message type:", message.Type)
 			os.Exit(1)
 		}
 	}
+}
+
+// decodeBase64 is the bytes of a message's base64 data; the adapter stops on bad base64.
+func decodeBase64(data string) []byte {
+	bytes, err := base64.StdEncoding.DecodeString(data)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "adapter: bad base64:", err)
+		os.Exit(1)
+	}
+	return bytes
 }
 
 // DebianVersion is the version of an installed Debian package (from dpkg's status file), the way
