@@ -178,7 +178,7 @@ std::optional<log_entry> read_log_entry(const json& v, const std::string& key, p
   log_entry e;
   e.kind = static_cast<log_kind>(*kind);
   if (e.kind == log_kind::request) {
-    check_keys(v, {"kind", "exchange", "min_delay_ms"}, key, "a request entry", problems);
+    check_keys(v, {"kind", "exchange", "min_delay_ms", "may_not_arrive"}, key, "a request entry", problems);
     if (const json* x = require(v, "exchange", key, "the index of the exchange this request starts", problems)) {
       if (auto n = read_integer(*x, member_path(key, "exchange"), 0, 1000, problems))
         e.exchange = static_cast<std::size_t>(*n);
@@ -187,6 +187,13 @@ std::optional<log_entry> read_log_entry(const json& v, const std::string& key, p
             require(v, "min_delay_ms", key,
                     "the wait the standard requires before the request, or null for the default", problems)) {
       if (!d->is_null()) e.min_delay_ms = read_integer(*d, member_path(key, "min_delay_ms"), 0, max_delay_ms, problems);
+    }
+    if (const auto m = v.find("may_not_arrive"); m != v.end()) {
+      if (m->is_boolean()) {
+        e.may_not_arrive = m->get<bool>();
+      } else {
+        problems.push_back({member_path(key, "may_not_arrive"), "expected true or false, found " + describe(*m)});
+      }
     }
   } else {
     if (e.kind == log_kind::message) {
@@ -253,7 +260,7 @@ std::optional<scenario_exchange> read_exchange(const json& ex, const std::string
 }
 
 /// The log's own rules: it starts with construct; request entries number the exchanges 0, 1, ... in
-/// order, one per exchange.
+/// order, one per exchange; only the last request entry may be one that may not arrive.
 void check_log(const scenario_log& log, std::size_t exchanges, problem_list& problems) {
   if (log.empty() || log.front().kind != log_kind::construct) {
     problems.push_back({"expected", "the log starts with {\"kind\": \"construct\", \"ready_state\": 0}"});
@@ -261,6 +268,10 @@ void check_log(const scenario_log& log, std::size_t exchanges, problem_list& pro
   std::size_t next = 0;
   for (std::size_t i = 0; i < log.size(); ++i) {
     if (log[i].kind != log_kind::request) continue;
+    if (log[i].may_not_arrive && log[i].exchange + 1 != exchanges) {
+      problems.push_back({index_path("expected", i) + ".may_not_arrive",
+                          "only the last request can be one that may not arrive (an aborted fetch is the last)"});
+    }
     if (log[i].exchange != next) {
       problems.push_back({index_path("expected", i) + ".exchange", "requests are made in exchange order: expected " +
                                                                        std::to_string(next) + ", found " +

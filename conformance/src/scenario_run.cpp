@@ -2,10 +2,12 @@
 // virtual time, and compares what happened with the scenario's expected log and exchanges.
 #include <sse/conformance/scenario.hpp>
 
+#include <algorithm>
 #include <map>
 #include <queue>
 #include <stdexcept>
 #include <tuple>
+#include <vector>
 
 namespace sse::conformance {
 namespace {
@@ -74,7 +76,7 @@ private:
       switch (o.kind) {
         case connection_output_kind::send_request: send(o); break;
         case connection_output_kind::wait: schedule(o.delay_ms, what::timer); break;
-        case connection_output_kind::abort_fetch: current_ = no_exchange; break;
+        case connection_output_kind::abort_fetch: fetch_aborted(); break;
         case connection_output_kind::never_reconnect: break;
         case connection_output_kind::open:
         case connection_output_kind::error:
@@ -113,7 +115,17 @@ private:
     }
     problems_ += check_request(scenario_, index, o.request, options_);
     current_ = index;
+    current_request_entry_ = observed_.size() - 1;
+    current_answered_ = false;
     schedule(scenario_.exchanges[index].response.delay_ms, what::head, index);
+  }
+
+  /// The fetch in progress is aborted (close(), or the page's abort). Fetch sends the request "in
+  /// parallel" and says nothing of when its bytes leave, so a request aborted before its response
+  /// arrived may never reach the server: its entry says so.
+  void fetch_aborted() {
+    if (current_ != no_exchange && !current_answered_) observed_[current_request_entry_].may_not_arrive = true;
+    current_ = no_exchange;
   }
 
   void run_actions_due_at(std::size_t observation) {
@@ -139,7 +151,7 @@ private:
     // progress, with an aborted network error.
     connection_outputs out;
     if (current_ != no_exchange && es_.fetching()) out = es_.network_error(network_error_kind::aborted);
-    current_ = no_exchange;
+    fetch_aborted();
     record_page(log_kind::abort);
     handle(out);
   }
@@ -167,6 +179,7 @@ private:
     const scenario_response& r = scenario_.exchanges[next.exchange].response;
     switch (next.kind) {
       case what::head:
+        current_answered_ = true;
         if (r.network_error) {
           handle(es_.network_error(network_error_kind::ordinary));
           return;
@@ -213,6 +226,8 @@ private:
   std::uint64_t now_ = 0;
   std::uint64_t next_sequence_ = 0;
   std::size_t current_ = no_exchange;  // the exchange whose response the fetch in progress reads
+  std::size_t current_request_entry_ = 0;  // its request entry in observed_
+  bool current_answered_ = false;          // its response (head or network error) has arrived
   std::size_t requests_ = 0;
   std::size_t observations_ = 0;
   scenario_log observed_;
@@ -252,16 +267,72 @@ std::string check_request(const scenario& s, std::size_t index, const http_reque
   return problems;
 }
 
+namespace {
+
+/// What differs between two entries of the same kind, e.g. `origin: expected "{origin}", observed
+/// "http://127.0.0.1:1234/stream"`, members separated by "; ".
+std::string member_differences(const log_entry& expected, const log_entry& observed) {
+  std::string out;
+  const auto differ = [&out](std::string_view member, const std::string& want, const std::string& got) {
+    if (want == got) return;
+    out += (out.empty() ? "" : "; ") + std::string(member) + ": expected " + want + ", observed " + got;
+  };
+  const auto delay = [](const std::optional<std::uint64_t>& d) { return d ? std::to_string(*d) : std::string("null"); };
+  differ("ready_state", std::to_string(static_cast<int>(expected.state)), std::to_string(static_cast<int>(observed.state)));
+  differ("exchange", std::to_string(expected.exchange), std::to_string(observed.exchange));
+  differ("min_delay_ms", delay(expected.min_delay_ms), delay(observed.min_delay_ms));
+  differ("may_not_arrive", expected.may_not_arrive ? "true" : "false", observed.may_not_arrive ? "true" : "false");
+  differ("type", shown(expected.type), shown(observed.type));
+  differ("data", shown(expected.data), shown(observed.data));
+  differ("last_event_id", shown(expected.last_event_id), shown(observed.last_event_id));
+  differ("origin", shown(expected.origin), shown(observed.origin));
+  return out;
+}
+
+}  // namespace
+
 std::string diff_logs(const scenario_log& expected, const scenario_log& observed) {
   if (observed == expected) return {};
-  std::size_t first = 0;
-  while (first < expected.size() && first < observed.size() && expected[first] == observed[first]) ++first;
-  std::string out =
-      "the log differs from entry " + std::to_string(first) + " on (  same, - expected only, + observed):\n";
-  for (std::size_t i = 0; i < first; ++i) out += "    " + format_log_entry(expected[i]) + "\n";
-  for (std::size_t i = first; i < expected.size(); ++i) out += "  - " + format_log_entry(expected[i]) + "\n";
-  for (std::size_t i = first; i < observed.size(); ++i) out += "  + " + format_log_entry(observed[i]) + "\n";
-  return out;
+  // The longest common subsequence aligns the logs, so that every differing entry is listed, not
+  // only the first: lcs[i][j] is its length for expected[i..] and observed[j..].
+  const std::size_t n = expected.size();
+  const std::size_t m = observed.size();
+  std::vector<std::vector<std::size_t>> lcs(n + 1, std::vector<std::size_t>(m + 1, 0));
+  for (std::size_t i = n; i-- > 0;)
+    for (std::size_t j = m; j-- > 0;)
+      lcs[i][j] = expected[i] == observed[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+  std::string lines;
+  std::size_t differing = 0;
+  std::vector<const log_entry*> only_expected;
+  std::vector<const log_entry*> only_observed;
+  // Between two common entries, entries of the same kind at the same place are one entry that
+  // differs in some members ("~"); the rest are on one side only.
+  const auto flush = [&] {
+    std::size_t k = 0;
+    for (; k < only_expected.size() && k < only_observed.size() && only_expected[k]->kind == only_observed[k]->kind; ++k)
+      lines += "  ~ " + format_log_entry(*only_expected[k]) + ": " +
+               member_differences(*only_expected[k], *only_observed[k]) + "\n";
+    for (std::size_t e = k; e < only_expected.size(); ++e) lines += "  - " + format_log_entry(*only_expected[e]) + "\n";
+    for (std::size_t o = k; o < only_observed.size(); ++o) lines += "  + " + format_log_entry(*only_observed[o]) + "\n";
+    differing += only_expected.size() + only_observed.size() - k;
+    only_expected.clear();
+    only_observed.clear();
+  };
+  for (std::size_t i = 0, j = 0; i < n || j < m;) {
+    if (i < n && j < m && expected[i] == observed[j]) {
+      flush();
+      lines += "    " + format_log_entry(expected[i]) + "\n";
+      ++i;
+      ++j;
+    } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      only_expected.push_back(&expected[i++]);
+    } else {
+      only_observed.push_back(&observed[j++]);
+    }
+  }
+  flush();
+  return "the log differs in " + std::to_string(differing) + " entr" + (differing == 1 ? "y" : "ies") +
+         " (  same, - expected only, + observed only, ~ both, with what differs):\n" + lines;
 }
 
 std::string substitute_origins(std::string_view text, const scenario_run_options& options) {
@@ -287,6 +358,7 @@ std::string format_log_entry(const log_entry& e) {
   if (e.kind == log_kind::request) {
     out += " exchange=" + std::to_string(e.exchange) +
            " min_delay_ms=" + (e.min_delay_ms ? std::to_string(*e.min_delay_ms) : std::string("null"));
+    if (e.may_not_arrive) out += " may_not_arrive";
     return out;
   }
   if (e.kind == log_kind::message) {

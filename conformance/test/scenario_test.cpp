@@ -75,8 +75,8 @@ TEST(ScenarioRun, WrongExpectedEntryFailsWithADiff) {
   s.expected.back().data = "goodbye";
   const auto r = sc::run_scenario(s);
   EXPECT_FALSE(r.passed);
-  EXPECT_NE(r.diff.find("- message type=\"message\" data=\"goodbye\""), std::string::npos) << r.diff;
-  EXPECT_NE(r.diff.find("+ message type=\"message\" data=\"hello\""), std::string::npos) << r.diff;
+  EXPECT_NE(r.diff.find("~ message type=\"message\" data=\"goodbye\""), std::string::npos) << r.diff;
+  EXPECT_NE(r.diff.find("data: expected \"goodbye\", observed \"hello\""), std::string::npos) << r.diff;
 }
 
 TEST(ScenarioRun, WrongRequestHeaderIsNamed) {
@@ -173,6 +173,8 @@ const broken_scenario broken_scenarios[] = {
      "{\"kind\": \"error\", \"ready_state\": 3}", "status/x", "expected[2].ready_state", "from 0 to 2"},
     {"id outside the file's area", "status/x", "close/x", "close/x", "id",
      "must start with the file's area \"status/\""},
+    {"may_not_arrive not a boolean", "\"min_delay_ms\": 0}", "\"min_delay_ms\": 0, \"may_not_arrive\": 1}",
+     "status/x", "expected[1].may_not_arrive", "true or false"},
     {"implementation-defined without a gap", "\"class\": \"spec\"", "\"class\": \"implementation-defined\"", "status/x",
      "gap", "names the gap"},
 };
@@ -184,6 +186,65 @@ TEST(ScenarioLoader, EachBrokenKeyIsNamed) {
     expect_diagnostic(r, b.id, b.key, b.words);
     EXPECT_TRUE(r.scenarios.empty());
   }
+}
+
+TEST(ScenarioLoader, OnlyTheLastRequestMayNotArrive) {
+  const std::string two_exchanges = valid_scenario(
+      "\"exchanges\": [{", "\"exchanges\": [{\"request\": {\"url\": \"{origin}/s\", \"method\": \"GET\", "
+                          "\"accept\": \"text/event-stream\", \"cache_control\": \"no-cache\", \"last_event_id\": null}, "
+                          "\"response\": {\"status\": 204, \"headers\": [], \"body\": [], \"end\": \"close\"}}, {");
+  std::string text = two_exchanges;
+  text.replace(text.find("\"min_delay_ms\": 0}"), 18,
+               "\"min_delay_ms\": 0, \"may_not_arrive\": true}, {\"kind\": \"request\", \"exchange\": 1, \"min_delay_ms\": 0}");
+  const auto r = sc::load_scenarios_text(file_with(text), "t.json");
+  expect_diagnostic(r, "status/x", "expected[1].may_not_arrive", "only the last request");
+}
+
+TEST(ScenarioRun, TheReferenceDecidesWhichRequestMayNotArrive) {
+  // The 404 arrives before anything aborts the fetch, so the request is certain to reach the server.
+  const auto claimed = sc::load_scenarios_text(
+      file_with(valid_scenario("\"min_delay_ms\": 0}", "\"min_delay_ms\": 0, \"may_not_arrive\": true}")), "t.json");
+  ASSERT_TRUE(claimed.ok()) << all(claimed);
+  const auto r = sc::run_scenario(claimed.scenarios[0]);
+  EXPECT_FALSE(r.passed);
+  EXPECT_NE(r.diff.find("~ request exchange=0 min_delay_ms=0 may_not_arrive: may_not_arrive: expected true, observed false"),
+            std::string::npos)
+      << r.diff;
+  // close() right after the constructor aborts the fetch before any response: it may never leave.
+  const sc::scenario& before = find("close/before-response");
+  const auto& log = sc::run_scenario(before).observed;
+  ASSERT_GE(log.size(), 2u);
+  EXPECT_TRUE(log[1].may_not_arrive);
+}
+
+TEST(ScenarioRun, TheDiffListsEveryDifferingEntry) {
+  sc::log_entry construct;
+  sc::log_entry open;
+  open.kind = sc::log_kind::open;
+  open.state = sse::ready_state::open;
+  sc::log_entry a;
+  a.kind = sc::log_kind::message;
+  a.state = sse::ready_state::open;
+  a.type = "message";
+  a.data = "a";
+  a.origin = "{origin}";
+  sc::log_entry b = a;
+  b.data = "b";
+  sc::log_entry error;
+  error.kind = sc::log_kind::error;
+  sc::log_entry a_url = a;
+  a_url.origin = "http://127.0.0.1:1/s";
+  sc::log_entry b_url = b;
+  b_url.origin = "http://127.0.0.1:1/s";
+  const std::string diff = sc::diff_logs({construct, open, a, b, error}, {construct, open, a_url, b_url});
+  EXPECT_NE(diff.find("differs in 3 entries"), std::string::npos) << diff;
+  EXPECT_NE(diff.find("  ~ message type=\"message\" data=\"a\" last_event_id=\"\" origin=\"{origin}\" ready_state=1: "
+                      "origin: expected \"{origin}\", observed \"http://127.0.0.1:1/s\"\n"),
+            std::string::npos)
+      << diff;
+  EXPECT_NE(diff.find("  ~ message type=\"message\" data=\"b\""), std::string::npos) << diff;
+  EXPECT_NE(diff.find("  - error ready_state=0\n"), std::string::npos) << diff;
+  EXPECT_NE(diff.find("    open ready_state=1\n"), std::string::npos) << diff;
 }
 
 TEST(ScenarioLoader, DuplicateIdsAcrossScenarios) {

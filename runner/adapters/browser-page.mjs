@@ -2,14 +2,21 @@
 // The runner's scenario server serves the document at the scenario's {origin}/, so the page's own
 // `new EventSource(url)` resolves a relative url and sends its Origin exactly as a page of that
 // origin does. It runs client-core.mjs (the code of the Node and Deno client adapters), with
-// `abort` as window.stop(), posts each line with sendBeacon (which survives window.stop() and
-// navigation; `n` keeps them in order), and long-polls /stop for where to go next.
+// `abort` as window.stop(), posts each line (again when window.stop() cancelled the post), and
+// long-polls /stop for where to go next.
 import { startScenario } from './client-core.mjs';
 
 const channel = '/__sse-conformance/';
 const message = await (await fetch(channel + 'connect', { cache: 'no-store' })).json();
 let sequence = 0;
-const emit = (line) => navigator.sendBeacon(channel + 'observed', JSON.stringify({ n: sequence++, line }));
+// A keepalive POST per line; window.stop() cancels the loads it finds, and a line posted in the same
+// task as window.stop() (the `abort` entry, and what follows it) can be cancelled with them, so a
+// failed post is sent again. `n` keeps them in order, and a line that comes twice counts once.
+const post = (body, attempt) =>
+  fetch(channel + 'observed', { method: 'POST', body, keepalive: true, cache: 'no-store' }).catch(() => {
+    if (attempt < 50) setTimeout(() => post(body, attempt + 1), 50);
+  });
+const emit = (line) => post(JSON.stringify({ n: sequence++, line }), 0);
 const session = startScenario(message, {
   create: (url, init) => new EventSource(url, init),
   emit,

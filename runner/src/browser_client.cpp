@@ -63,7 +63,9 @@ struct channel {
         return http_response("400 Bad Request", "text/plain", "expected {\"n\": sequence, \"line\": {...}}");
       {
         const std::lock_guard lock(mutex);
-        lines[posted["n"].get<std::size_t>()] = posted["line"].dump(-1, ' ', false, json::error_handler_t::replace);
+        // A line posted again (its first post looked cancelled to the page) counts once.
+        if (const auto n = posted["n"].get<std::size_t>(); n >= next)
+          lines[n] = posted["line"].dump(-1, ' ', false, json::error_handler_t::replace);
       }
       changed.notify_all();
       return not_yet;
@@ -82,9 +84,12 @@ struct channel {
 }  // namespace
 
 struct browser_clients::state {
-  httplib::Server home;
-  std::thread serving;
-  int port = 0;
+  /// One home server per job, each on its own port: a job's idle page long-polls its home, and a
+  /// browser keeps about six connections per host and port, so jobs sharing one home would queue
+  /// behind each other's long polls. homes[0] also serves the start page.
+  std::vector<std::unique_ptr<httplib::Server>> homes;
+  std::vector<std::thread> serving;
+  std::vector<int> ports;
   std::unique_ptr<browser_launch> browser;
   browser_engine engine = browser_engine::chromium;
   std::string command;
@@ -97,7 +102,15 @@ struct browser_clients::state {
   };
   std::vector<std::unique_ptr<slot_state>> slots;
 
-  [[nodiscard]] std::string base() const { return "http://127.0.0.1:" + std::to_string(port); }
+  /// The origin of job j's home server.
+  [[nodiscard]] std::string base(std::size_t j) const { return "http://127.0.0.1:" + std::to_string(ports.at(j)); }
+  /// Job j's idle page.
+  [[nodiscard]] std::string home(std::size_t j) const { return base(j) + "/slot/" + std::to_string(j); }
+  void stop_homes() {
+    for (auto& h : homes) h->stop();
+    for (auto& t : serving)
+      if (t.joinable()) t.join();
+  }
 };
 
 namespace {
@@ -114,7 +127,7 @@ public:
   void connect(scenario_server& server, const std::string& message) override {
     channel_ = std::make_shared<channel>();
     json connect = json::parse(message);
-    channel_->home = state_->base() + "/slot/" + std::to_string(j_);
+    channel_->home = state_->home(j_);
     connect["home"] = channel_->home;
     channel_->connect_message = connect.dump();
     server.set_page_handler([c = channel_](const page_request& r) { return c->answer(r); });
@@ -158,18 +171,21 @@ private:
 
 }  // namespace
 
-browser_clients::browser_clients(browser_engine engine, unsigned slots, const std::string& binary)
-    : state_(std::make_shared<state>()) {
-  state_->engine = engine;
-  for (unsigned j = 0; j < slots; ++j) state_->slots.push_back(std::make_unique<state::slot_state>());
-  std::string frames;
-  for (unsigned j = 0; j < slots; ++j)
-    frames += "<iframe src=\"/slot/" + std::to_string(j) + "\" width=\"240\" height=\"60\"></iframe>";
-  state_->home.Get("/", [frames](const httplib::Request&, httplib::Response& res) {
+namespace {
+
+/// The routes of a home server: the start page (one iframe per job, each on its job's home), a job's
+/// idle page, and its long poll for the next scenario's URL.
+void add_home_routes(httplib::Server& home, const std::weak_ptr<browser_clients::state>& weak) {
+  home.Get("/", [weak](const httplib::Request&, httplib::Response& res) {
+    const auto s = weak.lock();
+    if (!s) return;
+    std::string frames;
+    for (std::size_t j = 0; j < s->slots.size(); ++j)
+      frames += "<iframe src=\"" + s->home(j) + "\" width=\"240\" height=\"60\"></iframe>";
     res.set_content("<!doctype html><meta charset=\"utf-8\"><title>sse-conformance connect</title>" + frames,
                     "text/html; charset=utf-8");
   });
-  state_->home.Get(R"(/slot/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+  home.Get(R"(/slot/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
     const std::string j = req.matches[1];
     res.set_header("Cache-Control", "no-store");
     res.set_content(
@@ -180,8 +196,7 @@ browser_clients::browser_clients(browser_engine engine, unsigned slots, const st
             "catch { await new Promise((f) => setTimeout(f, 100)); } } })();</script>",
         "text/html; charset=utf-8");
   });
-  std::weak_ptr<state> weak = state_;
-  state_->home.Get(R"(/next/(\d+))", [weak](const httplib::Request& req, httplib::Response& res) {
+  home.Get(R"(/next/(\d+))", [weak](const httplib::Request& req, httplib::Response& res) {
     res.set_header("Cache-Control", "no-store");
     const auto s = weak.lock();
     const std::size_t j = std::stoul(req.matches[1]);
@@ -199,32 +214,48 @@ browser_clients::browser_clients(browser_engine engine, unsigned slots, const st
     }
     res.set_content(std::exchange(slot.next_url, {}), "text/plain");
   });
-  state_->port = state_->home.bind_to_any_port("127.0.0.1");
-  if (state_->port <= 0) throw std::runtime_error("connect: cannot listen on 127.0.0.1 for the browser's start page");
-  state_->serving = std::thread([s = state_.get()] { s->home.listen_after_bind(); });
+}
+
+}  // namespace
+
+browser_clients::browser_clients(browser_engine engine, unsigned slots, const std::string& binary)
+    : state_(std::make_shared<state>()) {
+  state_->engine = engine;
+  const std::weak_ptr<state> weak = state_;
+  for (unsigned j = 0; j < slots; ++j) {
+    state_->slots.push_back(std::make_unique<state::slot_state>());
+    auto& home = *state_->homes.emplace_back(std::make_unique<httplib::Server>());
+    add_home_routes(home, weak);
+    const int port = home.bind_to_any_port("127.0.0.1");
+    if (port <= 0) {
+      state_->stop_homes();
+      throw std::runtime_error("connect: cannot listen on 127.0.0.1 for the browser's start page");
+    }
+    state_->ports.push_back(port);
+    state_->serving.emplace_back([&home] { home.listen_after_bind(); });
+  }
   browser_launch_options launch;
   launch.engine = engine;
   launch.binary = binary;
-  launch.url = state_->base() + "/";
+  launch.url = state_->base(0) + "/";
   try {
     state_->browser = std::make_unique<browser_launch>(launch);
   } catch (...) {
-    state_->home.stop();
-    state_->serving.join();
+    state_->stop_homes();
     throw;
   }
   state_->command = state_->browser->command();
-  // Start no scenario before every iframe has loaded: a browser takes seconds to start.
-  const auto deadline = clock_type::now() + 60s;
+  // Start no scenario before every iframe has loaded: a browser takes seconds to start, and Firefox
+  // right after the parsing run, at a load average of 34, had not loaded its 16 iframes in 60 s.
+  const auto deadline = clock_type::now() + 180s;
   for (const auto& slot : state_->slots) {
     std::unique_lock lock(slot->mutex);
     if (!slot->changed.wait_until(lock, deadline, [&slot] { return slot->loaded; })) {
       lock.unlock();
       const std::string log = state_->browser->log_tail();
       state_->browser->stop();
-      state_->home.stop();
-      state_->serving.join();
-      throw std::runtime_error("connect: the browser did not load its start page within 60 s\n  command: " +
+      state_->stop_homes();
+      throw std::runtime_error("connect: the browser did not load its start page within 180 s\n  command: " +
                                state_->command + "\n  its log:\n" + log);
     }
   }
@@ -232,8 +263,7 @@ browser_clients::browser_clients(browser_engine engine, unsigned slots, const st
 
 browser_clients::~browser_clients() {
   state_->browser->stop();
-  state_->home.stop();
-  if (state_->serving.joinable()) state_->serving.join();
+  state_->stop_homes();
 }
 
 std::unique_ptr<scenario_client> browser_clients::slot(unsigned j) {

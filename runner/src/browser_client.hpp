@@ -9,8 +9,9 @@
 // /__sse-conformance/ (scenario_server's page requests, never counted as exchanges):
 //   GET  /__sse-conformance/connect           the client mode's `connect` message
 //   GET  /__sse-conformance/client-core.mjs   and the document's script, page.mjs
-//   POST /__sse-conformance/observed          {"n": sequence, "line": {observed or threw}} (sendBeacon,
-//                                             which survives window.stop(); reordered by n)
+//   POST /__sse-conformance/observed          {"n": sequence, "line": {observed or threw}} (a keepalive
+//                                             fetch, posted again when window.stop() cancelled it;
+//                                             reordered by n, a repeated n counted once)
 //   GET  /__sse-conformance/stop              a long poll, answered at `stop` with the next URL:
 //                                             the home server's idle page for that job, which long-polls
 //                                             /next/J for the following scenario's URL.

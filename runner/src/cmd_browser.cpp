@@ -170,6 +170,7 @@ engine_run run_engine(const browser_command_options& o, browser_engine engine, c
     records.push_back(browser_record(*c, it == result.results.end() ? nullptr : &it->second));
   }
   run_report report;
+  report.command = "browser";
   report.implementation = engine_info(o, engine, result, *browser);
   report.corpus_files = selected.loaded.loaded.files;
   report.corpus_digest = selected.digest;
@@ -337,6 +338,10 @@ int browser_command(const browser_command_options& o) {
       connection_run_options c;
       c.client = std::string(to_string(e));
       c.browser_binary = o.binary;
+      // Most of a scenario is waiting for the engine's 3-5 s default reconnection time; every job
+      // has an iframe, a home server and scenario servers of its own, so 16 at once keep the whole
+      // corpus near the length of its longest scenarios.
+      c.jobs = 16;
       c.reports = o.reports.with("{engine}", "connection-" + c.client);
       report_options baseline_only;
       baseline_only.expected_failures = o.connection_expected_failures;

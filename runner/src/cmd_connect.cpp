@@ -127,12 +127,11 @@ struct connect_settings {
   bool progress = false;
 };
 
-/// When the wait for the scenario's next step is over: the next request is overdue, or the page log
-/// has had the budget to complete after the server's last activity.
-clock_type::time_point give_up_at(const conf::scenario& s, const scenario_observation& seen,
-                                  const scenario_limits& limits, clock_type::time_point last_line) {
+/// When the scenario's next step is overdue (see give_up_at).
+clock_type::time_point next_step_due(const conf::scenario& s, const scenario_observation& seen,
+                                     const scenario_limits& limits, clock_type::time_point last_line) {
   const auto& requests = seen.served.requests;
-  if (requests.size() < s.exchanges.size()) {
+  if (requests.size() < required_requests(s)) {
     const std::size_t next = requests.size();
     if (next == 0) return seen.connected + limits.reconnect_budget;
     std::uint64_t required = 0;
@@ -142,14 +141,28 @@ clock_type::time_point give_up_at(const conf::scenario& s, const scenario_observ
     if (const auto& end = seen.served.response_ends[next - 1])
       return *end + std::chrono::milliseconds(required) + limits.reconnect_budget;
   }
-  // Waiting for page entries: they are due soon after the server's last activity (a second), or
-  // within the budget while a response is still being played; delayed page actions add their delay.
+  // Waiting for page entries: they are due soon after the server's last activity, or within the
+  // budget while a response is still being played; delayed page actions add their delay. "Soon" is
+  // what a browser needs to run the event's task and post the line, and a second is little on two
+  // cores at a load average of 20-30 (seen while this corpus ran); 3 s only delays a scenario whose
+  // log is incomplete.
   bool playing = false;
   for (std::size_t i = 0; i < requests.size() && i < s.exchanges.size(); ++i) playing |= !seen.served.response_ends[i];
   std::uint64_t longest_action = 0;
   for (const auto& a : s.actions) longest_action = std::max(longest_action, a.delay_ms);
   return std::max(last_line, seen.served.last_activity) + std::chrono::milliseconds(longest_action) +
-         (playing ? limits.reconnect_budget : std::chrono::milliseconds(1000));
+         (playing ? limits.reconnect_budget : std::chrono::milliseconds(3000));
+}
+
+/// When the wait for the scenario's next step is over: the next request is overdue, or the page log
+/// has had the budget to complete after the server's last activity. A client that has not reported
+/// its construction yet gets the adapter timeout for it (16 Node processes loading a library at
+/// once on a loaded machine once reported nothing for 8-10 s), never less.
+clock_type::time_point give_up_at(const conf::scenario& s, const scenario_observation& seen,
+                                  const connect_settings& settings, clock_type::time_point last_line) {
+  const auto step = next_step_due(s, seen, settings.limits, last_line);
+  if (seen.page.empty() && !seen.constructor_threw) return std::max(step, seen.connected + settings.adapter.timeout);
+  return step;
 }
 
 /// Plays one scenario through the client. Throws adapter_fault when the adapter misbehaves.
@@ -162,15 +175,16 @@ conf::case_result play(scenario_client& client, const conf::scenario& s, const c
   scenario_observation seen;
   seen.connected = clock_type::now();
   const std::size_t expected_page = page_entries(s).size();
+  const std::size_t expected_requests = required_requests(s);
   bool heard = false;
   auto last_line = seen.connected;
   for (;;) {
     const auto now = clock_type::now();
     seen.served = server.log();
     const bool complete = (seen.page.size() >= expected_page || seen.constructor_threw) &&
-                          seen.served.requests.size() >= s.exchanges.size();
+                          seen.served.requests.size() >= expected_requests;
     if (complete && now - std::max(last_line, seen.served.last_activity) >= limits.settle) break;
-    if (now >= give_up_at(s, seen, limits, last_line)) break;
+    if (now >= give_up_at(s, seen, settings, last_line)) break;
     const auto line = client.next_line(now + 20ms);
     if (!line) continue;
     last_line = clock_type::now();
@@ -344,9 +358,8 @@ int run_connection_gate(const connection_run_options& o, connection_run_summary*
   std::unique_ptr<browser_clients> browser;
   unsigned jobs = std::max(1u, std::min<unsigned>(o.jobs, static_cast<unsigned>(selected.size())));
   if (const auto engine = browser_engine_from_string(o.client); engine && *engine != browser_engine::other) {
-    // Each job's iframe long-polls the start page's server while idle: stay under the browsers'
-    // six connections per server.
-    jobs = std::min(jobs, 4u);
+    // Each job has an iframe and a home server of its own, and each scenario its own two ports, so
+    // no two jobs share a browser's per-server connection limit.
     try {
       browser = std::make_unique<browser_clients>(*engine, jobs, o.browser_binary);
     } catch (const std::exception& e) {
@@ -374,6 +387,9 @@ int run_connection_gate(const connection_run_options& o, connection_run_summary*
   browser.reset();
 
   run_report report;
+  report.command = "connect";
+  report.reports = "page entries with readyState (construct, open, message, error, close, abort); the server "
+                   "sees each request's URL, headers and delay";
   report.implementation = info;
   report.corpus_files = loaded.files;
   report.corpus_cases = selected.size();

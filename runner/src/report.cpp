@@ -121,8 +121,8 @@ void write_summary(std::ostream& out, const run_report& report, std::size_t max_
   const auto& records = *report.records;
   const auto cases = summarise_cases(records);
   const auto& impl = report.implementation;
-  out << "sse-conformance run: " << impl.name << (impl.version.empty() ? "" : " " + impl.version)
-      << " (reports: " << describe(impl.caps) << ")\n";
+  out << "sse-conformance " << report.command << ": " << impl.name << (impl.version.empty() ? "" : " " + impl.version)
+      << " (reports: " << (report.reports.empty() ? describe(impl.caps) : report.reports) << ")\n";
   out << "corpus: " << report.corpus_cases << " cases from " << report.corpus_files.size() << " file"
       << (report.corpus_files.size() == 1 ? "" : "s") << "; chunkings: " << report.chunkings << "; " << records.size()
       << " runs (case x chunking)\n\n";

@@ -10,6 +10,9 @@
 namespace sse::runner {
 
 struct run_report {
+  std::string command = "run";  ///< The command that judged: run, browser, connect.
+  /// What the implementation reports, for the summary's first line; empty: its capabilities.
+  std::string reports;
   implementation_info implementation;
   std::vector<std::string> corpus_files;
   std::string corpus_digest;     ///< selected_corpus::digest (empty for the encoder corpus).

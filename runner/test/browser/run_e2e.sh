@@ -1,6 +1,7 @@
 #!/bin/sh
-# End-to-end test of one engine: the whole corpus in the real headless browser, over real HTTP,
-# judged against the engine's baseline of known divergences (runner/baselines/ENGINE.txt).
+# End-to-end test of one engine: both corpora in the real headless browser, over real HTTP, judged
+# against the engine's baselines of known divergences (runner/baselines/ENGINE.txt and
+# connection-ENGINE.txt).
 # Usage: run_e2e.sh SSE_CONFORMANCE ENGINE BASELINE REPORT_DIR
 # Exit: the gate's (0 = verdicts match the baseline exactly), or 77 when the browser is not installed.
 set -u
@@ -18,8 +19,8 @@ if ! command -v "$browser" >/dev/null 2>&1 && ! [ -x "$browser" ]; then
   exit 77
 fi
 mkdir -p "$reports"
-# The connection scenarios are not gated here yet: in the browsers a few of them (redirect
-# reconnections, the first scenario while Firefox starts) did not give the same verdict on every run
-# (runner/BROWSERS.md), and a baseline gate fails on a listed entry that passes.
-exec "$exe" browser --engine "$engine" --parsing-only --expected-failures "$baseline" --timeout 300 \
-  --junit "$reports/$engine.junit.xml" --json "$reports/$engine.json"
+# Both corpora: the parsing cases through the comparison page, then the connection scenarios through
+# the page's own EventSource, each against its baseline (ENGINE.txt, connection-ENGINE.txt).
+exec "$exe" browser --engine "$engine" --expected-failures "$baseline" \
+  --connection-expected-failures "$(dirname "$baseline")/connection-$engine.txt" --timeout 300 \
+  --junit "$reports/{engine}.junit.xml" --json "$reports/{engine}.json"

@@ -78,12 +78,17 @@ enum class log_kind : std::uint8_t { construct, request, open, message, error, c
 
 /// One entry of a scenario log. Which members are meaningful depends on `kind`:
 ///   construct, open, error, close, abort: state     message: type, data, last_event_id, origin, state
-///   request: exchange, min_delay_ms (nullopt: only the implementation-defined default applies)
+///   request: exchange, min_delay_ms (nullopt: only the implementation-defined default applies),
+///            may_not_arrive
 struct log_entry {
   log_kind kind = log_kind::construct;
   ready_state state = ready_state::connecting;
   std::size_t exchange = 0;
   std::optional<std::uint64_t> min_delay_ms;
+  /// The request's fetch was aborted before its response arrived, so the standard does not say
+  /// whether the server ever sees it: a server-side observer accepts it missing (and checks it when
+  /// it comes). Only the last request entry can have it (an aborted fetch is never followed by another).
+  bool may_not_arrive = false;
   std::string type;
   std::string data;
   std::string last_event_id;
