@@ -20,18 +20,12 @@ int main(int argc, char** argv) {
       "Exit codes: 0 gate passed (or command succeeded); 1 gate failed; 2 bad usage or bad corpus.\n"
       "`sse-conformance COMMAND --help` describes each command.");
   int exit_code = 0;
-  sse::runner::add_run_command(app, exit_code);
-  sse::runner::add_parse_command(app, exit_code);
-  sse::runner::add_lint_command(app, exit_code);
-  sse::runner::add_list_command(app, exit_code);
-  sse::runner::add_rules_command(app, exit_code);
-  sse::runner::add_matrix_command(app, exit_code);
-  sse::runner::add_encode_command(app, exit_code);
-  sse::runner::add_connect_command(app, exit_code);
-  sse::runner::add_fuzz_command(app, exit_code);
-  sse::runner::add_bench_command(app, exit_code);
-  sse::runner::add_serve_command(app, exit_code);
-  sse::runner::add_browser_command(app, exit_code);
+  namespace r = sse::runner;
+  for (auto* add_command :
+       {&r::add_run_command, &r::add_parse_command, &r::add_lint_command, &r::add_list_command, &r::add_rules_command,
+        &r::add_matrix_command, &r::add_encode_command, &r::add_connect_command, &r::add_fuzz_command,
+        &r::add_bench_command, &r::add_serve_command, &r::add_browser_command})
+    add_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -23,9 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-using sse::runner::testing::printed;
-using sse::runner::testing::quote;
-using sse::runner::testing::result;
+using namespace sse::runner::testing;  // quote, result, printed, run_executable
 
 result run(const std::string& args, const std::string& stdin_text = "") {
   return sse::runner::testing::run_executable(SSE_CONFORMANCE_EXE, args, stdin_text);
@@ -325,9 +323,9 @@ TEST_F(Cli, MatrixWritesMarkdownAndJson) {
 // support is reported, not failed.
 TEST_F(Cli, BenchChecksEveryEventCountAgainstTheReference) {
   const std::string tiny = " --scale 0.0005 --min-time-ms 5 --max-time-ms 5000";
-  auto r = run("bench --impl reference " + adapter("") + " " + adapter("--wrong") + " " + adapter("--no-bench") + tiny +
-               " --json " + quote(path("b.json")) + " --markdown " + quote(path("b.md")) + " --svg " +
-               quote(path("b.svg")));
+  auto r =
+      run("bench --impl reference " + adapter("") + " " + adapter("--wrong") + " " + adapter("--no-bench") + tiny +
+          " --json " + quote(path("b.json")) + " --markdown " + quote(path("b.md")) + " --svg " + quote(path("b.svg")));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   const auto j = json::parse(read(path("b.json")));
   ASSERT_EQ(j["workloads"].size(), 5u);

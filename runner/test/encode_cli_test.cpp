@@ -22,9 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-using sse::runner::testing::printed;
-using sse::runner::testing::quote;
-using sse::runner::testing::result;
+using namespace sse::runner::testing;  // quote, result, printed, run_executable
 
 result run(const std::string& args) { return sse::runner::testing::run_executable(SSE_CONFORMANCE_EXE, args); }
 
