@@ -32,12 +32,6 @@ std::string session_token() {
   return std::to_string(rng());
 }
 
-/// The file as the repository names it ("fixtures/connection/basics.json"), not this machine's path.
-std::string repository_path(const std::string& file) {
-  const auto at = file.rfind("fixtures/");
-  return at == std::string::npos ? file : file.substr(at);
-}
-
 json entry_json(const conf::log_entry& e) {
   json j = {{"kind", std::string(conf::to_string(e.kind))},
             {"ready_state", static_cast<int>(e.state)},
@@ -72,20 +66,13 @@ json scenario_json(const conf::scenario& s) {
           {{"network_error", x.response.network_error},
            {"status", x.response.status},
            {"end", std::string(conf::to_string(x.response.end))}}}});
-  return {{"id", s.id},
-          {"description", s.description},
-          {"file", repository_path(s.file)},
-          {"area", s.area},
-          {"rules", s.rules},
-          {"tags", s.tags},
-          {"class", std::string(conf::to_string(s.klass))},
-          {"gap", s.gap},
-          {"guards", s.guards},
-          {"url", s.url},
-          {"with_credentials", s.with_credentials},
-          {"actions", actions},
-          {"exchanges", exchanges},
-          {"expected", log_json(s.expected)}};
+  json j = listing_json(scenario_metadata(s));
+  j.update({{"url", s.url},
+            {"with_credentials", s.with_credentials},
+            {"actions", actions},
+            {"exchanges", exchanges},
+            {"expected", log_json(s.expected)}});
+  return j;
 }
 
 /// The requests the server saw, each beside what the scenario wanted: the headers as received, the
@@ -120,6 +107,18 @@ json requests_json(const conf::scenario& s, const conf::scenario_run_options& or
 }
 
 }  // namespace
+
+json listing_json(const conf::test_case& c) {
+  return {{"id", c.id},
+          {"area", c.area},
+          {"file", c.file},
+          {"description", c.description},
+          {"rules", c.rules},
+          {"tags", c.tags},
+          {"class", std::string(conf::to_string(c.klass))},
+          {"gap", c.gap},
+          {"guards", c.guards}};
+}
 
 struct connection_tab::state {
   conf::scenario_load_result loaded;

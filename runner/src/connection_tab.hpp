@@ -13,7 +13,10 @@
 // is forgotten); each session ends by itself within the scenario's budgets (no client can hold it).
 #pragma once
 
+#include <sse/conformance/conformance.hpp>
 #include <sse/conformance/scenario.hpp>
+
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -23,6 +26,10 @@
 #include <vector>
 
 namespace sse::runner {
+
+/// What the page lists of a corpus case and of a scenario alike: id, area, file, description, rules,
+/// tags, class, gap, guards.
+[[nodiscard]] nlohmann::json listing_json(const conformance::test_case& c);
 
 /// An HTTP answer: a status and a JSON body.
 struct api_answer {

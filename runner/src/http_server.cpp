@@ -296,16 +296,8 @@ json page_server::state::cases_json(const engine_profile& profile) const {
   for (const auto& c : corpus.cases) {
     areas.insert(c.area);
     const auto rx = expect_reconnect(c, profile);
-    cases.push_back({
-        {"id", c.id},
-        {"area", c.area},
-        {"file", c.file},
-        {"description", c.description},
-        {"rules", c.rules},
-        {"tags", c.tags},
-        {"class", std::string(conf::to_string(c.klass))},
-        {"gap", c.gap},
-        {"guards", c.guards},
+    json listed = listing_json(c);
+    listed.update({
         {"hex", to_hex(c.bytes)},
         {"splits", c.has_pinned_chunks ? c.pinned_splits : std::vector<std::size_t>{}},
         {"initial_last_event_id", c.initial_last_event_id},
@@ -318,6 +310,7 @@ json page_server::state::cases_json(const engine_profile& profile) const {
         {"end_observable", rx.end_observable},
         {"fixture", fixture_objects.count(c.id) ? fixture_objects.at(c.id) : json(nullptr)},
     });
+    cases.push_back(std::move(listed));
   }
   return {{"engine", std::string(to_string(profile.engine))},
           {"reconnect_floor_ms", profile.reconnect_floor_ms},

@@ -208,28 +208,61 @@ function wasmPill(c) {
   return p;
 }
 
+/** The id cell (the area dimmed; a line may break after a "/" or "-" of the id, never inside a word) and the rules cell of a case or scenario. */
+function idAndRuleCells(item) {
+  const [area, ...rest] = item.id.split('/');
+  const rules = el('div', { class: 'rules' }, ...item.rules.map((r) => ruleChip(r, 'chip')));
+  if (item.gap) rules.append(ruleChip(item.gap, 'chip gap', 'implementation-defined: '));
+  const idParts = rest.join('/').split(/(?<=[/-])/).flatMap((part) => [part, el('wbr')]);
+  const idcell = el('td', { class: 'id' },
+    el('div', { class: 'cid' }, el('span', { class: 'area', text: area + '/' }), el('wbr'), ...idParts),
+    el('div', { class: 'desc', text: item.description }));
+  return [idcell, el('td', { class: 'r' }, rules)];
+}
+
+/** A row in the Tab order that `open`s on a click (not on its links and buttons), Enter or Space. */
+function openableRow(item, cls, cells, open) {
+  const tr = el('tr', { class: cls, tabindex: '0', 'aria-expanded': 'false', 'aria-label': `${item.id}: ${item.description}` }, ...cells);
+  tr.dataset.id = item.id;
+  tr.addEventListener('click', (e) => { if (!e.target.closest('a, button')) open(item.id); });
+  tr.addEventListener('keydown', (e) => {
+    if (e.target !== tr || (e.key !== 'Enter' && e.key !== ' ')) return;
+    e.preventDefault();
+    open(item.id);
+  });
+  return tr;
+}
+
+/** Opens or closes a row's detail (the row after it, spanning `colspan` cells); `fill(tr)` fills a new one. */
+function toggleRowDetail(row, colspan, fill) {
+  if (row.detail) {
+    row.detail.remove();
+    row.detail = null;
+    row.tr.classList.remove('open');
+    row.tr.setAttribute('aria-expanded', 'false');
+    return;
+  }
+  const tr = el('tr', { class: 'detail' }, el('td', { colspan: String(colspan) }));
+  row.tr.after(tr);
+  tr.style.display = row.tr.style.display;
+  row.tr.classList.add('open');
+  row.tr.setAttribute('aria-expanded', 'true');
+  row.detail = tr;
+  fill(tr);
+}
+
+/** Marks the row of `id` (null: none) as the one the URL names. */
+function highlightIn(rows, id) {
+  for (const [rid, row] of rows) row.tr.classList.toggle('target', rid === id);
+}
+
 function buildRows() {
   const tbody = $('rows');
   tbody.replaceChildren();
   for (const c of state.cases) {
-    const [area, ...rest] = c.id.split('/');
-    const rules = el('div', { class: 'rules' }, ...c.rules.map((r) => ruleChip(r, 'chip')));
-    if (c.gap) rules.append(ruleChip(c.gap, 'chip gap', 'implementation-defined: '));
     const bcell = el('td', { class: 'v' }), wcell = el('td', { class: 'v' }), tcell = el('td', { class: 't' });
-    // A line may break after a "/" or "-" of the id, never inside a word.
-    const idParts = rest.join('/').split(/(?<=[/-])/).flatMap((part) => [part, el('wbr')]);
-    const idcell = el('td', { class: 'id' },
-      el('div', { class: 'cid' }, el('span', { class: 'area', text: area + '/' }), el('wbr'), ...idParts),
-      el('div', { class: 'desc', text: c.description }));
-    const tr = el('tr', { class: 'case', tabindex: '0', 'aria-expanded': 'false', 'aria-label': `${c.id}: ${c.description}` },
-      bcell, wcell, idcell, el('td', { class: 'r' }, rules), tcell);
-    tr.dataset.id = c.id;
-    tr.addEventListener('click', (e) => { if (!e.target.closest('a')) openFromUser(c.id); });
-    tr.addEventListener('keydown', (e) => {
-      if (e.target !== tr || (e.key !== 'Enter' && e.key !== ' ')) return;
-      e.preventDefault();
-      openFromUser(c.id);
-    });
+    const [idcell, rulescell] = idAndRuleCells(c);
+    const tr = openableRow(c, 'case', [bcell, wcell, idcell, rulescell, tcell], openFromUser);
     tbody.append(tr);
     state.rows.set(c.id, { tr, bcell, wcell, tcell, idcell, detail: null });
     updateRow(c.id);
@@ -273,27 +306,10 @@ function openFromUser(id) {
   highlight(opening ? id : null);
 }
 
-function highlight(id) {
-  for (const [rid, row] of state.rows) row.tr.classList.toggle('target', rid === id);
-}
+function highlight(id) { highlightIn(state.rows, id); }
 
 function toggleDetail(id) {
-  const row = state.rows.get(id);
-  if (row.detail) {
-    row.detail.remove();
-    row.detail = null;
-    row.tr.classList.remove('open');
-    row.tr.setAttribute('aria-expanded', 'false');
-    return;
-  }
-  const td = el('td', { colspan: '5' });
-  const tr = el('tr', { class: 'detail' }, td);
-  row.tr.after(tr);
-  tr.style.display = row.tr.style.display;
-  row.tr.classList.add('open');
-  row.tr.setAttribute('aria-expanded', 'true');
-  row.detail = tr;
-  fillDetail(state.byId.get(id), tr);
+  toggleRowDetail(state.rows.get(id), 5, (tr) => fillDetail(state.byId.get(id), tr));
 }
 
 function fillDetail(c, tr) {
@@ -885,23 +901,8 @@ function buildScenarioRows() {
   const tbody = $('c-rows');
   tbody.replaceChildren();
   for (const s of conn.scenarios) {
-    const rules = el('div', { class: 'rules' }, ...s.rules.map((r) => ruleChip(r, 'chip')));
-    if (s.gap) rules.append(ruleChip(s.gap, 'chip gap', 'implementation-defined: '));
     const vcell = el('td', { class: 'v' }), tcell = el('td', { class: 't' });
-    const [area, ...rest] = s.id.split('/');
-    const idParts = rest.join('/').split(/(?<=[/-])/).flatMap((part) => [part, el('wbr')]);
-    const idcell = el('td', { class: 'id' },
-      el('div', { class: 'cid' }, el('span', { class: 'area', text: area + '/' }), el('wbr'), ...idParts),
-      el('div', { class: 'desc', text: s.description }));
-    const tr = el('tr', { class: 'case scenario', tabindex: '0', 'aria-expanded': 'false', 'aria-label': `${s.id}: ${s.description}` },
-      vcell, idcell, el('td', { class: 'r' }, rules), tcell);
-    tr.dataset.id = s.id;
-    tr.addEventListener('click', (e) => { if (!e.target.closest('a, button')) openScenarioFromUser(s.id); });
-    tr.addEventListener('keydown', (e) => {
-      if (e.target !== tr || (e.key !== 'Enter' && e.key !== ' ')) return;
-      e.preventDefault();
-      openScenarioFromUser(s.id);
-    });
+    const tr = openableRow(s, 'case scenario', [vcell, ...idAndRuleCells(s), tcell], openScenarioFromUser);
     tbody.append(tr);
     conn.rows.set(s.id, { tr, vcell, tcell, detail: null });
     updateScenarioRow(s.id);
@@ -944,26 +945,10 @@ function openScenarioFromUser(id) {
   highlightScenario(opening ? id : null);
 }
 
-function highlightScenario(id) {
-  for (const [rid, row] of conn.rows) row.tr.classList.toggle('target', rid === id);
-}
+function highlightScenario(id) { highlightIn(conn.rows, id); }
 
 function toggleScenario(id) {
-  const row = conn.rows.get(id);
-  if (row.detail) {
-    row.detail.remove();
-    row.detail = null;
-    row.tr.classList.remove('open');
-    row.tr.setAttribute('aria-expanded', 'false');
-    return;
-  }
-  const tr = el('tr', { class: 'detail' }, el('td', { colspan: '4' }));
-  row.tr.after(tr);
-  tr.style.display = row.tr.style.display;
-  row.tr.classList.add('open');
-  row.tr.setAttribute('aria-expanded', 'true');
-  row.detail = tr;
-  fillScenarioDetail(conn.byId.get(id), tr);
+  toggleRowDetail(conn.rows.get(id), 4, (tr) => fillScenarioDetail(conn.byId.get(id), tr));
 }
 
 const READY_STATES = ['CONNECTING', 'OPEN', 'CLOSED'];
@@ -1033,7 +1018,7 @@ function fillScenarioDetail(s, tr) {
   td.replaceChildren(
     el('p', { class: 'meta' }, el('code', { text: `new EventSource(${JSON.stringify(s.url)}${s.with_credentials ? ', { withCredentials: true }' : ''})` }),
       actions.length ? ` · then ${actions.join(', ')}` : '',
-      ` · ${s.exchanges.length} exchange${s.exchanges.length === 1 ? '' : 's'} · ${s.class}${s.gap ? ` (${s.gap})` : ''} · ${s.file}`),
+      ` · ${s.exchanges.length} exchange${s.exchanges.length === 1 ? '' : 's'} · ${s.class}${s.gap ? ` (${s.gap})` : ''} · ${s.file.slice(s.file.lastIndexOf('fixtures/'))}`),
     s.guards ? el('p', { class: 'meta', text: `Guards: ${s.guards}` }) : null,
     el('div', { class: 'repro-bar' }, runButton, link,
       el('button', { class: 'copy-connect', text: 'Copy CLI command' })),
