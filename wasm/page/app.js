@@ -1132,9 +1132,8 @@ async function runScenarios(list) {
   $('c-status').textContent = `${conn.stopRequested ? 'Stopped' : 'Done'}: ${done} of ${list.length} scenarios run in ${((performance.now() - startedAt) / 1000).toFixed(1)} s.`;
 }
 
-async function setupConnection() {
-  const res = await fetch('/api/scenarios');
-  const data = await res.json();
+async function setupConnection(scenarios) {
+  const data = await scenarios;
   conn.scenarios = data.scenarios ?? [];
   for (const s of conn.scenarios) conn.byId.set(s.id, s);
   for (const a of [...new Set(conn.scenarios.map((s) => s.area))]) $('c-area').append(el('option', { value: a, text: a }));
@@ -1248,6 +1247,8 @@ async function main() {
   if (params.get('concurrency')) $('concurrency').value = params.get('concurrency');
   concurrency();
   $('concurrency').addEventListener('change', concurrency);
+  // (the Connection tab's scenarios load at the same time as the corpus)
+  const scenarios = fetch('/api/scenarios').then((r) => r.json());
   const res = await fetch(`/api/cases?engine=${encodeURIComponent(engine.id)}`);
   state.config = await res.json();
   state.cases = state.config.cases;
@@ -1267,7 +1268,7 @@ async function main() {
     : 'WASM reference: not available (build the wasm package); the corpus\'s expected logs are shown instead';
   runWasmReference();
   setupPlayground();
-  await setupConnection();
+  await setupConnection(scenarios);
 
   $('run').addEventListener('click', () => runCases(casesToRun()));
   $('rerun-differing').addEventListener('click', () => rerunCases(differingCases()));
