@@ -1015,14 +1015,14 @@ function fillScenarioDetail(s, tr) {
   runButton.disabled = conn.running;
   runButton.addEventListener('click', () => runScenarios([s]));
   const link = el('a', { class: 'button', href: scenarioHash(s.id), text: 'Permalink' });
-  td.replaceChildren(
+  td.replaceChildren(...[
     el('p', { class: 'meta' }, el('code', { text: `new EventSource(${JSON.stringify(s.url)}${s.with_credentials ? ', { withCredentials: true }' : ''})` }),
       actions.length ? ` · then ${actions.join(', ')}` : '',
       ` · ${s.exchanges.length} exchange${s.exchanges.length === 1 ? '' : 's'} · ${s.class}${s.gap ? ` (${s.gap})` : ''} · ${s.file.slice(s.file.lastIndexOf('fixtures/'))}`),
     s.guards ? el('p', { class: 'meta', text: `Guards: ${s.guards}` }) : null,
     el('div', { class: 'repro-bar' }, runButton, link,
       el('button', { class: 'copy-connect', text: 'Copy CLI command' })),
-  );
+  ].filter((e) => e !== null));
   td.querySelector('.copy-connect').addEventListener('click', (e) =>
     copyText(`sse-conformance connect --client ${engine.id} --filter '${s.id}'`, e.currentTarget));
   if (r) {
