@@ -12,6 +12,7 @@ target_sources(sse_runner_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/browser_observation.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/browser_launcher.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/browser_client.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/connection_tab.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/http_server.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/cmd_serve.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/cmd_browser.cpp

@@ -117,7 +117,9 @@ namespace {
 
 class browser_slot_client final : public scenario_client {
 public:
-  browser_slot_client(std::shared_ptr<browser_clients::state> state, unsigned j) : state_(std::move(state)), j_(j) {}
+  /// `state` null: a document that the caller loads itself (page_frame_client), which goes to `home` at stop.
+  browser_slot_client(std::shared_ptr<browser_clients::state> state, unsigned j, std::string home)
+      : state_(std::move(state)), j_(j), home_(std::move(home)) {}
 
   [[nodiscard]] const std::set<std::string>& actions() const override {
     static const std::set<std::string> page_actions = {"close", "abort"};
@@ -127,10 +129,11 @@ public:
   void connect(scenario_server& server, const std::string& message) override {
     channel_ = std::make_shared<channel>();
     json connect = json::parse(message);
-    channel_->home = state_->home(j_);
+    channel_->home = home_;
     connect["home"] = channel_->home;
     channel_->connect_message = connect.dump();
     server.set_page_handler([c = channel_](const page_request& r) { return c->answer(r); });
+    if (!state_) return;
     auto& slot = *state_->slots.at(j_);
     {
       const std::lock_guard lock(slot.mutex);
@@ -156,7 +159,7 @@ public:
     }
     throw adapter_fault(outcome::timeout,
                         "the scenario's page did not come back for its stop (it hangs or never loaded)", {},
-                        state_->browser->log_tail());
+                        state_ ? state_->browser->log_tail() : std::string());
   }
 
   [[noreturn]] void reject(const std::string& problem, const std::string& line) override {
@@ -166,6 +169,7 @@ public:
 private:
   std::shared_ptr<browser_clients::state> state_;
   unsigned j_;
+  std::string home_;
   std::shared_ptr<channel> channel_;
 };
 
@@ -267,7 +271,11 @@ browser_clients::~browser_clients() {
 }
 
 std::unique_ptr<scenario_client> browser_clients::slot(unsigned j) {
-  return std::make_unique<browser_slot_client>(state_, j);
+  return std::make_unique<browser_slot_client>(state_, j, state_->home(j));
+}
+
+std::unique_ptr<scenario_client> page_frame_client(std::string home) {
+  return std::make_unique<browser_slot_client>(nullptr, 0, std::move(home));
 }
 
 std::string browser_clients::version() const { return installed_browser_version(state_->engine); }

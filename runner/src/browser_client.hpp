@@ -45,4 +45,9 @@ private:
   std::shared_ptr<state> state_;
 };
 
+/// The same scenario document and channel for a browser that the caller drives itself: the
+/// comparison page's Connection tab loads the scenario's `{origin}/` in an iframe of its own. At
+/// `stop` the document goes to `home`.
+[[nodiscard]] std::unique_ptr<scenario_client> page_frame_client(std::string home);
+
 }  // namespace sse::runner

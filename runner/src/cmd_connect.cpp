@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "scenario_client.hpp"
 #include "scenario_judge.hpp"
+#include "scenario_play.hpp"
 #include "text_util.hpp"
 
 #include <nlohmann/json.hpp>
@@ -121,12 +122,6 @@ std::optional<conf::log_entry> parse_entry(const json& entry, const conf::scenar
   return e;
 }
 
-struct connect_settings {
-  adapter_options adapter;
-  scenario_limits limits;
-  bool progress = false;
-};
-
 /// When the scenario's next step is overdue (see give_up_at).
 clock_type::time_point next_step_due(const conf::scenario& s, const scenario_observation& seen,
                                      const scenario_limits& limits, clock_type::time_point last_line) {
@@ -165,10 +160,13 @@ clock_type::time_point give_up_at(const conf::scenario& s, const scenario_observ
   return step;
 }
 
-/// Plays one scenario through the client. Throws adapter_fault when the adapter misbehaves.
-conf::case_result play(scenario_client& client, const conf::scenario& s, const connect_settings& settings) {
+}  // namespace
+
+conf::case_result play_scenario(scenario_client& client, const conf::scenario& s, const connect_settings& settings,
+                                scenario_observation* observed, scenario_server* given_server) {
   const scenario_limits& limits = settings.limits;
-  scenario_server server;
+  std::optional<scenario_server> own_server;
+  scenario_server& server = given_server != nullptr ? *given_server : own_server.emplace();
   const conf::scenario_run_options origins = server.run_options();
   client.connect(server, connect_message(s, origins));
   server.play(s);
@@ -208,8 +206,11 @@ conf::case_result play(scenario_client& client, const conf::scenario& s, const c
   client.stop(clock_type::now() + settings.adapter.timeout);
   if (!heard) throw adapter_fault(outcome::timeout, "the client reported nothing (not even its construction)", {}, {});
   server.stop();
+  if (observed != nullptr) *observed = seen;
   return judge_scenario(s, origins, seen, limits);
 }
+
+namespace {
 
 /// A scenario needs a page action the client cannot script: SKIP, never FAIL.
 std::string missing_action(const conf::scenario& s, const scenario_client& client) {
@@ -243,7 +244,7 @@ std::vector<run_record> run_scenarios(const std::vector<const conf::scenario*>& 
         if (const std::string missing = missing_action(s, *client); !missing.empty()) {
           result = {outcome::skip, {}, missing, {}};
         } else {
-          result = play(*client, s, settings);
+          result = play_scenario(*client, s, settings);
         }
       } catch (const adapter_fault& f) {
         result = {f.kind, {}, f.what(), {}};

@@ -17,6 +17,7 @@ struct serve_command_options {
   int port = 8080;
   page_options page;
   bool log_requests = false;
+  std::vector<std::string> scenario_paths;  ///< The Connection tab's scenarios (empty: fixtures/connection).
 };
 
 int serve_command(const serve_command_options& o) {
@@ -28,6 +29,7 @@ int serve_command(const serve_command_options& o) {
   options.host = o.host;
   options.port = o.port;
   options.log_requests = o.log_requests;
+  options.scenario_paths.assign(o.scenario_paths.begin(), o.scenario_paths.end());
 
   // SIGINT/SIGTERM are taken by this thread with sigwait(), so they are blocked everywhere first
   // (the server's threads inherit the mask).
@@ -54,6 +56,8 @@ int serve_command(const serve_command_options& o) {
             << "  page:  " << options.page_dir.string() << "\n"
             << "  wasm:  " << options.wasm_dir.string()
             << (wasm_present ? "" : "  (missing: the page runs without the WASM reference; build wasm/ first)") << "\n"
+            << "  connection scenarios: " << server.scenario_count()
+            << (server.scenario_error().empty() ? "" : " (" + server.scenario_error() + ")") << "\n"
             << "Open " << server.base_url() << " in any browser. Ctrl-C stops.\n"
             << std::flush;
   int signal_number = 0;
@@ -89,6 +93,9 @@ delay) and answers it with 204. See runner/BROWSERS.md.)");
       ->check(CLI::Range(0, 65535));
   add_page_options(*cmd, o->page);
   cmd->add_flag("--log-requests", o->log_requests, "Print every request on stderr");
+  cmd->add_option("--scenarios", o->scenario_paths,
+                  "The Connection tab's scenario file or folder (repeatable). Default: fixtures/connection")
+      ->type_name("PATH");
   cmd->callback([o, &exit_code] { exit_code = serve_command(*o); });
 }
 

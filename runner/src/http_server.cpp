@@ -1,6 +1,7 @@
 // http_server.cpp: the page server (see http_server.hpp for the routes).
 #include "http_server.hpp"
 
+#include "connection_tab.hpp"
 #include "request_body.hpp"
 
 #include <sse/conformance/json_limits.hpp>
@@ -167,6 +168,7 @@ struct page_server::state {
   std::unordered_map<std::string, json> fixture_objects;  // case id -> its object in its fixture file
   json rule_texts = json::object();                       // rule or gap id -> {summary, link}
 
+  std::unique_ptr<connection_tab> connections;  // the Connection tab's scenarios and sessions
   httplib::Server server;
   std::thread thread;
   int port = 0;
@@ -294,16 +296,8 @@ json page_server::state::cases_json(const engine_profile& profile) const {
   for (const auto& c : corpus.cases) {
     areas.insert(c.area);
     const auto rx = expect_reconnect(c, profile);
-    cases.push_back({
-        {"id", c.id},
-        {"area", c.area},
-        {"file", c.file},
-        {"description", c.description},
-        {"rules", c.rules},
-        {"tags", c.tags},
-        {"class", std::string(conf::to_string(c.klass))},
-        {"gap", c.gap},
-        {"guards", c.guards},
+    json listed = listing_json(c);
+    listed.update({
         {"hex", to_hex(c.bytes)},
         {"splits", c.has_pinned_chunks ? c.pinned_splits : std::vector<std::size_t>{}},
         {"initial_last_event_id", c.initial_last_event_id},
@@ -316,6 +310,7 @@ json page_server::state::cases_json(const engine_profile& profile) const {
         {"end_observable", rx.end_observable},
         {"fixture", fixture_objects.count(c.id) ? fixture_objects.at(c.id) : json(nullptr)},
     });
+    cases.push_back(std::move(listed));
   }
   return {{"engine", std::string(to_string(profile.engine))},
           {"reconnect_floor_ms", profile.reconnect_floor_ms},
@@ -623,6 +618,28 @@ void page_server::state::install_routes() {
     res.set_content(dump({{"token", token}, {"reference", conf::to_json(log)}, {"chunk_of", chunk_of}}),
                     "application/json");
   });
+  const auto answer = [](httplib::Response& res, const api_answer& a) {
+    res.status = a.status;
+    res.set_content(a.body, "application/json; charset=utf-8");
+  };
+  server.Get("/api/scenarios",
+             [this, answer](const httplib::Request&, httplib::Response& res) { answer(res, connections->list()); });
+  server.Post("/api/connection", [this, answer](const httplib::Request& req, httplib::Response& res) {
+    const std::string id = req.get_param_value("scenario");
+    if (id.empty() || id.size() > max_request_id_bytes) {
+      refuse(res, 400, "scenario: a scenario id of at most " + std::to_string(max_request_id_bytes) + " bytes");
+      return;
+    }
+    answer(res, connections->start(id));
+  });
+  server.Get("/api/connection", [this, answer](const httplib::Request& req, httplib::Response& res) {
+    const std::string session = req.get_param_value("session");
+    if (session.empty() || session.size() > 32 || session.find_first_not_of("0123456789") != std::string::npos) {
+      refuse(res, 400, "session: the number that POST /api/connection answered");
+      return;
+    }
+    answer(res, connections->status(session));
+  });
   server.Get("/api/playground", [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(mutex);
     auto it = streams.find("play\n" + req.get_param_value("token"));
@@ -658,6 +675,8 @@ page_server::page_server(conf::corpus corpus, page_server_options options) : sta
   state_->options = std::move(options);
   for (std::size_t i = 0; i < state_->corpus.cases.size(); ++i) state_->index.emplace(state_->corpus.cases[i].id, i);
   state_->load_case_sources();
+  state_->connections = std::make_unique<connection_tab>(
+      state_->options.scenario_paths, state_->options.scenario_reconnect_budget, state_->options.scenario_stop_timeout);
   state_->install_routes();
 }
 
@@ -689,6 +708,7 @@ void page_server::stop() {
   if (s.stopped.exchange(true)) return;
   s.server.stop();
   if (s.thread.joinable()) s.thread.join();
+  s.connections->stop();
   std::lock_guard lock(s.mutex);
   s.changed.notify_all();
 }
@@ -729,6 +749,8 @@ std::optional<std::string> network_exposure_warning(const std::string& host) {
 }
 
 const conf::corpus& page_server::corpus() const noexcept { return state_->corpus; }
+std::size_t page_server::scenario_count() const { return state_->connections->scenario_count(); }
+const std::string& page_server::scenario_error() const { return state_->connections->error(); }
 
 browser_run page_server::wait_for_run(const std::string& run_id, std::chrono::milliseconds timeout) {
   auto& s = *state_;

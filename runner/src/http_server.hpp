@@ -24,6 +24,14 @@
 //                                feed completed reference[i]
 //   GET  /stream?...&delay=MS    any stream with MS (at most 1000) between two chunks
 //   GET  /api/playground?token=T what the server saw of the playground stream's reconnection
+//   GET  /api/scenarios          the connection scenarios (fixtures/connection/) for the Connection tab
+//   POST /api/connection?scenario=ID
+//                                starts playing a scenario to this browser -> {session, frame_url}: the
+//                                page loads frame_url (the scenario's document on the scenario
+//                                server's own origin) in an iframe (connection_tab.hpp); 404 unknown
+//                                scenario, 429 when 4 already run
+//   GET  /api/connection?session=T
+//                                {state: running} or the verdict with both logs and the requests seen
 //
 // Hostile input (runner/README.md, "What the server accepts"): any web page the user visits can send
 // requests to a local port, and a DNS-rebinding page can even read the answers. So every request
@@ -68,6 +76,13 @@ struct page_server_options {
   /// Runs whose results are kept (a run id seen in /stream, /api/result or /api/done); the oldest
   /// is dropped beyond this, with a line on stderr.
   std::size_t max_kept_runs = 64;
+  /// The connection scenarios of the Connection tab (empty: the bundled fixtures/connection).
+  std::vector<std::filesystem::path> scenario_paths;
+  /// The tab's limits (nullopt: those of `connect`, so the tab judges as `connect` does): how long a
+  /// request may come after the wait a scenario requires, and how long the scenario's document may
+  /// take to answer `stop`.
+  std::optional<std::chrono::milliseconds> scenario_reconnect_budget;
+  std::optional<std::chrono::milliseconds> scenario_stop_timeout;
 };
 
 /// What `serve` and `browser` let a user choose about the page server.
@@ -133,6 +148,9 @@ public:
   /// The number of runs whose results are kept (at most options.max_kept_runs).
   [[nodiscard]] std::size_t kept_runs() const;
   [[nodiscard]] const conformance::corpus& corpus() const noexcept;
+  /// The Connection tab's scenarios: how many were loaded, and why none were (empty: loaded).
+  [[nodiscard]] std::size_t scenario_count() const;
+  [[nodiscard]] const std::string& scenario_error() const;
 
   /// Waits until the page posts /api/done for `run_id` or `timeout` passes; returns what it has
   /// (possibly incomplete) either way.

@@ -7,7 +7,8 @@
 // engine=E overrides the engine detected from the user agent; open=ID (repeatable) opens a case's
 // details; play=1 runs the playground's stream at once (with #playground to show it).
 // The hash is the view (see route()): #corpus, #playground&text=…&id=…&delay=… (the playground's
-// whole state), #case=ID (opens, scrolls to and highlights a case; so does a bare #ID).
+// whole state), #case=ID (opens, scrolls to and highlights a case; so does a bare #ID),
+// #connection and #connection/ID (the Connection tab, with that scenario open).
 import { escapeString, escapeBytesRuns, parseEscapedText, bytesToNotation, hexToBytes, splitEscapes, useEscaper } from './escape.js';
 import { loadReference } from './reference.js';
 
@@ -207,28 +208,61 @@ function wasmPill(c) {
   return p;
 }
 
+/** The id cell (the area dimmed; a line may break after a "/" or "-" of the id, never inside a word) and the rules cell of a case or scenario. */
+function idAndRuleCells(item) {
+  const [area, ...rest] = item.id.split('/');
+  const rules = el('div', { class: 'rules' }, ...item.rules.map((r) => ruleChip(r, 'chip')));
+  if (item.gap) rules.append(ruleChip(item.gap, 'chip gap', 'implementation-defined: '));
+  const idParts = rest.join('/').split(/(?<=[/-])/).flatMap((part) => [part, el('wbr')]);
+  const idcell = el('td', { class: 'id' },
+    el('div', { class: 'cid' }, el('span', { class: 'area', text: area + '/' }), el('wbr'), ...idParts),
+    el('div', { class: 'desc', text: item.description }));
+  return [idcell, el('td', { class: 'r' }, rules)];
+}
+
+/** A row in the Tab order that `open`s on a click (not on its links and buttons), Enter or Space. */
+function openableRow(item, cls, cells, open) {
+  const tr = el('tr', { class: cls, tabindex: '0', 'aria-expanded': 'false', 'aria-label': `${item.id}: ${item.description}` }, ...cells);
+  tr.dataset.id = item.id;
+  tr.addEventListener('click', (e) => { if (!e.target.closest('a, button')) open(item.id); });
+  tr.addEventListener('keydown', (e) => {
+    if (e.target !== tr || (e.key !== 'Enter' && e.key !== ' ')) return;
+    e.preventDefault();
+    open(item.id);
+  });
+  return tr;
+}
+
+/** Opens or closes a row's detail (the row after it, spanning `colspan` cells); `fill(tr)` fills a new one. */
+function toggleRowDetail(row, colspan, fill) {
+  if (row.detail) {
+    row.detail.remove();
+    row.detail = null;
+    row.tr.classList.remove('open');
+    row.tr.setAttribute('aria-expanded', 'false');
+    return;
+  }
+  const tr = el('tr', { class: 'detail' }, el('td', { colspan: String(colspan) }));
+  row.tr.after(tr);
+  tr.style.display = row.tr.style.display;
+  row.tr.classList.add('open');
+  row.tr.setAttribute('aria-expanded', 'true');
+  row.detail = tr;
+  fill(tr);
+}
+
+/** Marks the row of `id` (null: none) as the one the URL names. */
+function highlightIn(rows, id) {
+  for (const [rid, row] of rows) row.tr.classList.toggle('target', rid === id);
+}
+
 function buildRows() {
   const tbody = $('rows');
   tbody.replaceChildren();
   for (const c of state.cases) {
-    const [area, ...rest] = c.id.split('/');
-    const rules = el('div', { class: 'rules' }, ...c.rules.map((r) => ruleChip(r, 'chip')));
-    if (c.gap) rules.append(ruleChip(c.gap, 'chip gap', 'implementation-defined: '));
     const bcell = el('td', { class: 'v' }), wcell = el('td', { class: 'v' }), tcell = el('td', { class: 't' });
-    // A line may break after a "/" or "-" of the id, never inside a word.
-    const idParts = rest.join('/').split(/(?<=[/-])/).flatMap((part) => [part, el('wbr')]);
-    const idcell = el('td', { class: 'id' },
-      el('div', { class: 'cid' }, el('span', { class: 'area', text: area + '/' }), el('wbr'), ...idParts),
-      el('div', { class: 'desc', text: c.description }));
-    const tr = el('tr', { class: 'case', tabindex: '0', 'aria-expanded': 'false', 'aria-label': `${c.id}: ${c.description}` },
-      bcell, wcell, idcell, el('td', { class: 'r' }, rules), tcell);
-    tr.dataset.id = c.id;
-    tr.addEventListener('click', (e) => { if (!e.target.closest('a')) openFromUser(c.id); });
-    tr.addEventListener('keydown', (e) => {
-      if (e.target !== tr || (e.key !== 'Enter' && e.key !== ' ')) return;
-      e.preventDefault();
-      openFromUser(c.id);
-    });
+    const [idcell, rulescell] = idAndRuleCells(c);
+    const tr = openableRow(c, 'case', [bcell, wcell, idcell, rulescell, tcell], openFromUser);
     tbody.append(tr);
     state.rows.set(c.id, { tr, bcell, wcell, tcell, idcell, detail: null });
     updateRow(c.id);
@@ -272,27 +306,10 @@ function openFromUser(id) {
   highlight(opening ? id : null);
 }
 
-function highlight(id) {
-  for (const [rid, row] of state.rows) row.tr.classList.toggle('target', rid === id);
-}
+function highlight(id) { highlightIn(state.rows, id); }
 
 function toggleDetail(id) {
-  const row = state.rows.get(id);
-  if (row.detail) {
-    row.detail.remove();
-    row.detail = null;
-    row.tr.classList.remove('open');
-    row.tr.setAttribute('aria-expanded', 'false');
-    return;
-  }
-  const td = el('td', { colspan: '5' });
-  const tr = el('tr', { class: 'detail' }, td);
-  row.tr.after(tr);
-  tr.style.display = row.tr.style.display;
-  row.tr.classList.add('open');
-  row.tr.setAttribute('aria-expanded', 'true');
-  row.detail = tr;
-  fillDetail(state.byId.get(id), tr);
+  toggleRowDetail(state.rows.get(id), 5, (tr) => fillDetail(state.byId.get(id), tr));
 }
 
 function fillDetail(c, tr) {
@@ -841,6 +858,311 @@ function showEventTimes(ol, timed) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The Connection tab: the connection scenarios (fixtures/connection/) through this browser's
+// `new EventSource(url)`. For each run the server starts a scenario server (POST /api/connection)
+// and names the scenario's document on its first origin; the page loads it in a small frame, the
+// document constructs the EventSource and reports to the server, which plays, checks and judges
+// exactly as `sse-conformance connect --client ENGINE` does. The page polls for the verdict.
+
+const conn = {
+  scenarios: [],
+  byId: new Map(),
+  rows: new Map(),     // id -> {tr, vcell, tcell, detail}
+  results: new Map(),  // id -> the server's verdict JSON, of the latest run
+  runningIds: new Set(),
+  running: false,
+  stopRequested: false,
+  loaded: false,
+};
+state.connection = conn;  // for runner/test/browser/page_test.mjs
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function scenarioPill(id) {
+  if (conn.runningIds.has(id)) return pill('RUN', 'running');
+  const r = conn.results.get(id);
+  if (!r) return pill('WAIT', 'not run');
+  if (r.status === 'ok') return pill('PASS', 'pass');
+  if (r.status === 'implementation-defined') {
+    const p = pill('IMPL', 'impl.-def.');
+    p.title = 'Differs on a scenario the standard leaves implementation-defined: not a failure';
+    return p;
+  }
+  if (r.outcome === 'FAIL') return pill('FAIL', 'differs');
+  const p = pill('SKIP', r.outcome.toLowerCase());
+  p.title = r.detail;
+  return p;
+}
+
+/** The hash of a scenario's permalink. */
+function scenarioHash(id) { return `#connection/${encodeURIComponent(id)}`; }
+
+function buildScenarioRows() {
+  const tbody = $('c-rows');
+  tbody.replaceChildren();
+  for (const s of conn.scenarios) {
+    const vcell = el('td', { class: 'v' }), tcell = el('td', { class: 't' });
+    const tr = openableRow(s, 'case scenario', [vcell, ...idAndRuleCells(s), tcell], openScenarioFromUser);
+    tbody.append(tr);
+    conn.rows.set(s.id, { tr, vcell, tcell, detail: null });
+    updateScenarioRow(s.id);
+  }
+  applyScenarioFilters();
+}
+
+function updateScenarioRow(id) {
+  const row = conn.rows.get(id);
+  row.vcell.replaceChildren(scenarioPill(id));
+  const r = conn.results.get(id);
+  row.tcell.textContent = r ? `${Math.round(r.elapsed_ms)} ms` : '';
+  if (row.detail) fillScenarioDetail(conn.byId.get(id), row.detail);
+}
+
+function scenarioShown(s) {
+  const area = $('c-area').value, text = $('c-text').value.trim().toLowerCase();
+  if (area && s.area !== area) return false;
+  if (!text) return true;
+  return [s.id, s.description, s.gap, s.class, ...s.rules, ...s.tags].some((f) => f && f.toLowerCase().includes(text));
+}
+
+function applyScenarioFilters() {
+  let shown = 0;
+  for (const s of conn.scenarios) {
+    const row = conn.rows.get(s.id);
+    const on = scenarioShown(s);
+    shown += on;
+    row.tr.style.display = on ? '' : 'none';
+    if (row.detail) row.detail.style.display = row.tr.style.display;
+  }
+  $('c-no-match').classList.toggle('hidden', shown > 0 || conn.scenarios.length === 0);
+  $('c-table').classList.toggle('hidden', shown === 0);
+}
+
+function openScenarioFromUser(id) {
+  const opening = !conn.rows.get(id).detail;
+  toggleScenario(id);
+  history.pushState(null, '', `${location.search}${opening ? scenarioHash(id) : '#connection'}`);
+  highlightScenario(opening ? id : null);
+}
+
+function highlightScenario(id) { highlightIn(conn.rows, id); }
+
+function toggleScenario(id) {
+  toggleRowDetail(conn.rows.get(id), 4, (tr) => fillScenarioDetail(conn.byId.get(id), tr));
+}
+
+const READY_STATES = ['CONNECTING', 'OPEN', 'CLOSED'];
+
+/** One log entry: its kind, its fields (as the judge prints them) and readyState. */
+function scenarioEntryItem(e, cls) {
+  const fields = e.text.replace(/^\S+\s*/, '').replace(/\s*ready_state=\d$/, '');
+  return el('li', { class: cls },
+    el('span', { class: `k ${e.kind}`, text: e.kind }), fields ? ` ${fields} ` : ' ',
+    el('span', { class: 'when', text: `readyState ${e.ready_state} (${READY_STATES[e.ready_state] ?? '?'})` }));
+}
+
+/** The expected and observed page logs side by side, entry by entry; a difference at a position is marked on both sides. */
+function scenarioLogs(expected, observed) {
+  const left = el('ol', { class: 'log', 'aria-label': 'Expected (reference model)' });
+  const right = el('ol', { class: 'log', 'aria-label': 'This browser' });
+  const n = Math.max(expected.length, observed?.length ?? 0);
+  for (let i = 0; i < n; i++) {
+    const e = expected[i], o = observed?.[i];
+    const same = e && o && e.text === o.text;
+    if (e) left.append(scenarioEntryItem(e, same || !observed ? '' : 'missing'));
+    if (o) right.append(scenarioEntryItem(o, same ? '' : 'extra'));
+  }
+  if (expected.length === 0) left.append(el('li', { class: 'dim', text: '(nothing expected)' }));
+  if (!observed) right.append(el('li', { class: 'dim', text: '(not run yet)' }));
+  else if (observed.length === 0) right.append(el('li', { class: 'dim', text: '(nothing observed)' }));
+  return el('div', { class: 'logs' },
+    el('div', { class: 'log-col' }, el('h3', {}, 'Expected ', el('small', { text: '(reference model)' })), left),
+    el('div', { class: 'log-col' }, el('h3', {}, 'This browser ', el('small', { text: '(EventSource)' })), right));
+}
+
+function ms(v) { return v == null ? '–' : `${v.toFixed(1)} ms`; }
+
+/** The requests the server saw: URL, method, headers, measured delay against the minimum. */
+function requestsTable(s, r) {
+  const table = el('table', { class: 'requests' },
+    el('thead', {}, el('tr', {}, ...['#', 'Request', 'Headers', 'Delay (measured)', 'Minimum', 'Check'].map((h) => el('th', { text: h })))));
+  const body = el('tbody');
+  r.requests.forEach((q, i) => {
+    const headers = el('div', { class: 'headers' }, ...q.headers.map(([name, value]) =>
+      el('div', {}, el('b', { text: name + ': ' }), escapedSpan(value))));
+    const wanted = q.expected_url && q.expected_url !== q.url ? el('div', { class: 'meta', text: `expected ${q.expected_url}` }) : null;
+    const short = q.delay_ms != null && q.min_delay_ms != null && q.delay_ms < q.min_delay_ms;
+    body.append(el('tr', { class: q.problems ? 'bad' : '' },
+      el('td', { text: String(i) }),
+      el('td', {}, el('code', { text: `${q.method} ${q.url}` }), q.other_origin ? el('span', { class: 'note-inline', text: ' (other origin)' }) : null, wanted),
+      el('td', {}, headers),
+      el('td', { class: short ? 'bad num' : 'num', text: ms(q.delay_ms) }),
+      el('td', { class: 'num', text: q.min_delay_ms == null ? (i === 0 ? '–' : 'default (impl.-def.)') : `${q.min_delay_ms} ms` }),
+      el('td', { class: q.problems ? 'bad' : 'ok', text: q.problems ? q.problems.trim() : 'as the scenario requires' })));
+  });
+  if (r.requests.length === 0) body.append(el('tr', {}, el('td', { colspan: '6', class: 'dim', text: '(no request reached the server)' })));
+  table.append(body);
+  const expected = s.exchanges.length;
+  return el('div', { class: 'table-scroll' }, table, r.requests.length < expected
+    ? el('p', { class: 'note', text: `${expected - r.requests.length} of the scenario's ${expected} exchanges were not requested.` }) : null);
+}
+
+function fillScenarioDetail(s, tr) {
+  const td = tr.firstChild;
+  const r = conn.results.get(s.id);
+  const actions = s.actions.map((a) => `${a.action}() ${a.after_observation === 0 ? 'after the constructor' : `after observation ${a.after_observation}`}${a.delay_ms ? ` + ${a.delay_ms} ms` : ''}`);
+  const runButton = el('button', { class: 'c-run-one', text: conn.runningIds.has(s.id) ? 'Running…' : '▶ Run this scenario' });
+  runButton.disabled = conn.running;
+  runButton.addEventListener('click', () => runScenarios([s]));
+  const link = el('a', { class: 'button', href: scenarioHash(s.id), text: 'Permalink' });
+  td.replaceChildren(...[
+    el('p', { class: 'meta' }, el('code', { text: `new EventSource(${JSON.stringify(s.url)}${s.with_credentials ? ', { withCredentials: true }' : ''})` }),
+      actions.length ? ` · then ${actions.join(', ')}` : '',
+      ` · ${s.exchanges.length} exchange${s.exchanges.length === 1 ? '' : 's'} · ${s.class}${s.gap ? ` (${s.gap})` : ''} · ${s.file.slice(s.file.lastIndexOf('fixtures/'))}`),
+    s.guards ? el('p', { class: 'meta', text: `Guards: ${s.guards}` }) : null,
+    el('div', { class: 'repro-bar' }, runButton, link,
+      el('button', { class: 'copy-connect', text: 'Copy CLI command' })),
+  ].filter((e) => e !== null));
+  td.querySelector('.copy-connect').addEventListener('click', (e) =>
+    copyText(`sse-conformance connect --client ${engine.id} --filter '${s.id}'`, e.currentTarget));
+  if (r) {
+    const verdict = el('p', { class: 'meta' }, scenarioPill(s.id), ` ${r.outcome} in ${Math.round(r.elapsed_ms)} ms (status ${r.status})`);
+    td.append(verdict);
+    if (r.constructor_threw) td.append(el('p', { class: 'note', text: `The constructor threw: ${r.constructor_threw}` }));
+    if (r.diff) { td.append(el('h4', { text: 'Differences (as the judge reports them)' }), diffView(r.diff, 'the expected log', 'this browser')); }
+    if (r.detail) td.append(el('p', { class: 'note', text: r.detail.trim() }));
+  }
+  const expected = r ? r.expected : s.expected.filter((e) => e.kind !== 'request');
+  td.append(el('h4', { text: 'Page log' }), scenarioLogs(expected, r?.observed));
+  if (r) td.append(el('h4', { text: 'Requests the server saw' }), requestsTable(s, r));
+  else td.append(el('h4', { text: 'Requests the scenario expects' }), el('ol', { class: 'log' }, ...s.expected.filter((e) => e.kind === 'request').map((e) =>
+    el('li', {}, el('span', { class: 'k request', text: 'request' }), ` exchange ${e.exchange}: ${s.exchanges[e.exchange].request.method} ${s.exchanges[e.exchange].request.url}`,
+      el('span', { class: 'when', text: e.min_delay_ms == null ? ' after the default reconnection time' : ` at least ${e.min_delay_ms} ms after the previous response` })))));
+}
+
+/** Plays one scenario through this browser; resolves with the server's verdict. */
+async function runScenarioInFrame(s) {
+  let started;
+  for (;;) {
+    const res = await fetch(`/api/connection?scenario=${encodeURIComponent(s.id)}`, { method: 'POST' });
+    if (res.status === 429) { await sleep(200); continue; }
+    started = await res.json();
+    if (!res.ok) throw new Error(started.error || `HTTP ${res.status}`);
+    break;
+  }
+  const frame = el('iframe', { src: started.frame_url, title: `The document of scenario ${s.id}`, tabindex: '-1' });
+  $('c-frames').append(frame);
+  try {
+    // The server ends every session by itself (its budgets); this is only a bound on the page's wait.
+    const give_up = Date.now() + 120000;
+    while (Date.now() < give_up) {
+      await sleep(100);
+      const r = await (await fetch(`/api/connection?session=${started.session}`, { cache: 'no-store' })).json();
+      if (r.state === 'done') return r;
+    }
+    throw new Error('the server did not judge the scenario within 120 s');
+  } finally {
+    frame.remove();
+  }
+}
+
+function scenarioParallel() {
+  const input = $('c-parallel');
+  const n = Math.min(4, Math.max(1, Math.round(Number(input.value) || 1)));
+  input.value = String(n);
+  return n;
+}
+
+function updateScenarioSummary(done, planned, elapsedMs) {
+  const counts = { pass: 0, fail: 0, impl: 0, other: 0 };
+  for (const r of conn.results.values()) {
+    if (r.status === 'ok') counts.pass++;
+    else if (r.status === 'implementation-defined') counts.impl++;
+    else if (r.outcome === 'FAIL') counts.fail++;
+    else counts.other++;
+  }
+  $('c-total').textContent = String(conn.scenarios.length);
+  $('c-l-total').textContent = 'scenarios';
+  for (const k of Object.keys(counts)) $(`c-${k}`).textContent = conn.results.size ? String(counts[k]) : '–';
+  if (planned) {
+    $('c-time').textContent = `${(elapsedMs / 1000).toFixed(1)} s`;
+    $('c-l-time').textContent = `${done} of ${planned} scenarios run`;
+    const pct = Math.round((100 * done) / planned);
+    $('c-bar').style.width = `${pct}%`;
+    $('c-progress').setAttribute('aria-valuenow', String(pct));
+  }
+}
+
+function setScenariosRunning(on) {
+  conn.running = on;
+  $('c-run').disabled = on || !conn.loaded || conn.scenarios.length === 0;
+  $('c-stop').disabled = !on;
+  for (const b of document.querySelectorAll('.c-run-one')) b.disabled = on;
+}
+
+async function runScenarios(list) {
+  if (conn.running || list.length === 0) return;
+  setScenariosRunning(true);
+  conn.stopRequested = false;
+  for (const s of list) conn.results.delete(s.id);
+  const startedAt = performance.now();
+  let next = 0, done = 0;
+  $('c-status').textContent = `Running ${list.length} scenario${list.length === 1 ? '' : 's'}…`;
+  updateScenarioSummary(0, list.length, 0);
+  const worker = async () => {
+    while (next < list.length && !conn.stopRequested) {
+      const s = list[next++];
+      conn.runningIds.add(s.id);
+      updateScenarioRow(s.id);
+      try {
+        conn.results.set(s.id, await runScenarioInFrame(s));
+      } catch (e) {
+        conn.results.set(s.id, { state: 'done', outcome: 'ERROR', status: 'new-failure', diff: '', detail: String(e), elapsed_ms: 0,
+          expected: s.expected.filter((x) => x.kind !== 'request'), observed: [], requests: [] });
+      }
+      conn.runningIds.delete(s.id);
+      done++;
+      updateScenarioRow(s.id);
+      updateScenarioSummary(done, list.length, performance.now() - startedAt);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(scenarioParallel(), list.length) }, worker));
+  setScenariosRunning(false);
+  updateScenarioSummary(done, list.length, performance.now() - startedAt);
+  $('c-status').textContent = `${conn.stopRequested ? 'Stopped' : 'Done'}: ${done} of ${list.length} scenarios run in ${((performance.now() - startedAt) / 1000).toFixed(1)} s.`;
+}
+
+async function setupConnection(scenarios) {
+  const data = await scenarios;
+  conn.scenarios = data.scenarios ?? [];
+  for (const s of conn.scenarios) conn.byId.set(s.id, s);
+  for (const a of [...new Set(conn.scenarios.map((s) => s.area))]) $('c-area').append(el('option', { value: a, text: a }));
+  $('c-error').textContent = data.error ? `The scenarios could not be loaded: ${data.error}` : '';
+  buildScenarioRows();
+  updateScenarioSummary(0, 0, 0);
+  for (const id of ['c-area', 'c-text']) $(id).addEventListener('input', applyScenarioFilters);
+  $('c-parallel').addEventListener('change', scenarioParallel);
+  $('c-run').addEventListener('click', () => runScenarios(conn.scenarios.filter(scenarioShown)));
+  $('c-stop').addEventListener('click', () => { conn.stopRequested = true; $('c-status').textContent = 'Stopping after the running scenarios…'; });
+  conn.loaded = true;
+  setScenariosRunning(false);
+}
+
+/** #connection/ID: the tab with that scenario open, scrolled to and highlighted. */
+function revealScenario(id) {
+  const row = conn.rows.get(id);
+  if (!row) return;
+  if (row.tr.style.display === 'none') {
+    $('c-area').value = '';
+    $('c-text').value = '';
+    applyScenarioFilters();
+  }
+  if (!row.detail) toggleScenario(id);
+  highlightScenario(id);
+  row.tr.scrollIntoView({ block: 'start' });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Tabs and the URL hash
 
 function tabButtons() { return [...document.querySelectorAll('[role=tab][data-tab]')]; }
@@ -863,9 +1185,15 @@ function showTab(name) {
 
 /**
  * The hash names the view: "#NAME" a tab; "#case=ID" (or a bare "#ID") the corpus with that case
- * open, scrolled to and highlighted; "#playground&text=…" the playground with that state.
+ * open, scrolled to and highlighted; "#playground&text=…" the playground with that state;
+ * "#connection/ID" the Connection tab with that scenario open.
  */
 function route() {
+  if (location.hash.startsWith('#connection/')) {
+    showTab('connection');
+    revealScenario(decodeURIComponent(location.hash.slice('#connection/'.length)));
+    return;
+  }
   const hash = currentHash();
   const bare = [...hash.keys()][0] ?? '';
   const caseId = hash.get('case') ?? (state.byId.has(bare) ? bare : null);
@@ -903,7 +1231,7 @@ function setupTabs() {
     });
   }
   window.addEventListener('hashchange', route);
-  showTab(currentHash().keys().next().value ?? 'corpus');
+  showTab(location.hash.startsWith('#connection/') ? 'connection' : currentHash().keys().next().value ?? 'corpus');
 }
 
 async function main() {
@@ -919,6 +1247,8 @@ async function main() {
   if (params.get('concurrency')) $('concurrency').value = params.get('concurrency');
   concurrency();
   $('concurrency').addEventListener('change', concurrency);
+  // (the Connection tab's scenarios load at the same time as the corpus)
+  const scenarios = fetch('/api/scenarios').then((r) => r.json());
   const res = await fetch(`/api/cases?engine=${encodeURIComponent(engine.id)}`);
   state.config = await res.json();
   state.cases = state.config.cases;
@@ -938,6 +1268,7 @@ async function main() {
     : 'WASM reference: not available (build the wasm package); the corpus\'s expected logs are shown instead';
   runWasmReference();
   setupPlayground();
+  await setupConnection(scenarios);
 
   $('run').addEventListener('click', () => runCases(casesToRun()));
   $('rerun-differing').addEventListener('click', () => rerunCases(differingCases()));

@@ -3,7 +3,9 @@
 // keyboard-only opening of a case, the reproducer's copy buttons (the printf command is run and its
 // bytes compared), a chunked playground run whose per-chunk timing is checked, stale playground
 // results, preset restore, the summary of partial runs, the narrow layout (no horizontal overflow at
-// 420 px), text contrast in the light and dark themes, and no console error of the page's own.
+// 420 px), text contrast in the light and dark themes, the Connection tab (permalinks, keyboard, a few
+// scenarios run through it and their verdicts compared with `connect --client ENGINE`'s), and no
+// console error of the page's own.
 //
 // Usage: node --experimental-websocket page_test.mjs SSE_CONFORMANCE [chromium|firefox|webkit]
 // With SSE_PAGE_SHOTS=DIR it also leaves screenshots there (wide, narrow and dark; corpus and playground).
@@ -51,7 +53,7 @@ function finish(code) {
   process.exit(code);
 }
 process.on('uncaughtException', (e) => { console.error('FAIL the test itself:', e); finish(1); });
-setTimeout(() => { console.error('FAIL: the test took longer than 110 s'); finish(1); }, 110000).unref();
+setTimeout(() => { console.error('FAIL: the test took longer than 150 s'); finish(1); }, 150000).unref();
 
 /** Starts a process in its own group and resolves with the first match of `pattern` in its output. */
 function start(command, args, stream, pattern) {
@@ -112,7 +114,8 @@ async function chromiumDriver() {
     if (method === 'Runtime.consoleAPICalled' && ['error', 'assert'].includes(params.type))
       pageErrors.push(params.args.map((a) => a.value ?? a.description).join(' '));
     if (method === 'Log.entryAdded' && params.entry.level === 'error') {
-      if (params.entry.source === 'network') browserMessages.push(params.entry.text);
+      // (the network's, and the scenario documents' of the Connection tab: the EventSource's own messages)
+      if (params.entry.source === 'network' || (params.entry.url && !params.entry.url.startsWith(`${origin}/`))) browserMessages.push(params.entry.text);
       else pageErrors.push(`${params.entry.source}: ${params.entry.text}`);
     }
   });
@@ -168,7 +171,9 @@ async function firefoxDriver() {
     // Firefox reports each end of an event stream, which the page waits for (the reconnection is
     // what it measures), as "can't establish a connection" to the stream's URL: the browser's own.
     const streamEnd = /establish a connection to the server at \S*\/stream\?/.test(params.text);
-    if ((params.type === 'javascript' || params.type === 'console') && !streamEnd) pageErrors.push(`${params.type}: ${params.text}`);
+    // The Connection tab's scenario documents are frames of their own context: their messages are the EventSource's.
+    const ownDocument = params.source?.context === undefined || params.source.context === context;
+    if ((params.type === 'javascript' || params.type === 'console') && !streamEnd && ownDocument) pageErrors.push(`${params.type}: ${params.text}`);
     else browserMessages.push(params.text);
   });
   await send('session.new', { capabilities: {} });
@@ -437,7 +442,7 @@ const contrastProbe = `(() => {
   const bg = (e) => { for (; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor; if (opaque(c)) return c; } return 'rgb(255, 255, 255)'; };
   const bad = [];
   let checked = 0;
-  for (const e of document.querySelectorAll('.pill, .chip, ol.log li, .desc, .meta, .hint, .cases th, .card .l, .card .n, td.t, .k, .diff span, .tab, .status, .note, .legend-missing, .legend-extra, .bytes .esc')) {
+  for (const e of document.querySelectorAll('.pill, .chip, ol.log li, .desc, .meta, .hint, .cases th, .card .l, .card .n, td.t, .k, .diff span, .tab, .status, .note, .legend-missing, .legend-extra, .bytes .esc, table.requests td, table.requests th')) {
     if (!e.offsetParent || e.closest('button:disabled')) continue;
     const fg = getComputedStyle(e).color, back = bg(e);
     const [a, b] = [lum(fg), lum(back)].sort((x, y) => y - x);
@@ -458,6 +463,85 @@ for (const scheme of driver.colorSchemes) {
   await screenshot(`${scheme}-case-open`);
   check(`text contrast is at least 4.5:1 (${scheme} theme, ${checked} texts)`, bad.length === 0 && checked > 100, bad.join('; '));
   check(`the ${scheme} theme has a ${scheme} background`, scheme === 'dark' ? body < 0.05 : body > 0.8);
+}
+
+// ---- the Connection tab -------------------------------------------------------------------------------
+
+// A few quick scenarios through the tab (real clicks), then the same through `connect --client
+// ENGINE`: the verdicts must be the same. They include scenarios every engine fails (its baseline).
+// `close/before-response` fails in all three (it waits out the 10 s budget for a request that never
+// comes), so it runs first, while `connect` runs the same four in a browser of its own.
+const quick = ['close/before-response', 'basics/connecting-then-open-then-message', 'status/204-no-content-fails',
+  'content-type/text-plain-fails'];
+const connectReport = join(scratch, 'connect.json');
+const connectDone = new Promise((resolve) => {
+  const child = spawn(exe, ['connect', '--client', engine, '-j', '4', ...quick.flatMap((id) => ['--filter', id]), '--json', connectReport], { stdio: 'ignore' });
+  child.on('exit', resolve);
+});
+const scenarioList = (await (await fetch(`${origin}/api/scenarios`)).json()).scenarios;
+await open('/#connection');
+check('#connection shows the Connection tab with every scenario', await until(`!document.getElementById('tab-connection').classList.contains('hidden') &&
+  document.querySelectorAll('#c-rows tr.scenario').length === ${scenarioList.length}`, 3000), `${scenarioList.length} scenarios`);
+const shownVerdicts = {};
+for (const id of quick) {
+  await open(`/#connection/${encodeURIComponent(id)}`);
+  const row = `#c-rows tr.scenario[data-id=${JSON.stringify(id)}]`;
+  check(`#connection/${id} opens and highlights the scenario`, await until(`document.querySelector(${JSON.stringify(row)})?.getAttribute('aria-expanded') === 'true' &&
+    document.querySelector(${JSON.stringify(row)}).classList.contains('target')`, 3000));
+  await click(`${row} + tr.detail button.c-run-one`);
+  const verdict = await until(`window.__sse.connection.results.get(${JSON.stringify(id)})`, 30000);
+  shownVerdicts[id] = verdict ? { outcome: verdict.outcome, status: verdict.status, pill: await page(`document.querySelector(${JSON.stringify(row)} + ' .pill').textContent`) } : null;
+  if (id === 'basics/connecting-then-open-then-message' && verdict) {
+    const shown = await page(`(() => { const d = document.querySelector(${JSON.stringify(row)}).nextElementSibling;
+      return { logs: d.querySelectorAll('.logs ol.log').length, states: [...d.querySelectorAll('.logs ol.log li .when')].map((e) => e.textContent),
+               requests: [...d.querySelectorAll('table.requests tbody tr')].map((t) => t.textContent) }; })()`);
+    check('the expected and observed logs are side by side, each entry with its readyState',
+      shown.logs === 2 && shown.states.length >= 4 && shown.states.every((t) => /^readyState [012] /.test(t)), JSON.stringify(shown.states));
+    check('the requests the server saw are shown with their headers and the minimum delay',
+      shown.requests.length === 1 && /GET http:\/\/127\.0\.0\.1:\d+\/stream/.test(shown.requests[0]) && /Accept: text\/event-stream/i.test(shown.requests[0]),
+      shown.requests.join(' | ').slice(0, 200));
+    await screenshot('connection-scenario-run');
+  }
+}
+check('every quick scenario got a verdict in the tab', quick.every((id) => shownVerdicts[id]), JSON.stringify(shownVerdicts));
+// Keyboard: Tab reaches a scenario row, Enter opens it.
+await open('/#connection');
+let onScenario = false;
+for (let i = 0; i < 40 && !onScenario; i++) {
+  await key('Tab');
+  onScenario = await page(`document.activeElement?.matches('#c-rows tr.scenario') ?? false`);
+}
+const focusedScenario = onScenario && await page('document.activeElement.dataset.id');
+if (onScenario) await key('Enter');
+check('Tab reaches a scenario row and Enter opens it (and names it in the hash)', onScenario &&
+  await until(`document.querySelector('#c-rows tr.scenario[data-id=${JSON.stringify(focusedScenario)}]').getAttribute('aria-expanded') === 'true' &&
+    location.hash === ${JSON.stringify('#connection/' + encodeURIComponent(focusedScenario || ''))}`, 2000));
+// What `connect` judged for the same scenarios, in a browser of its own.
+await connectDone;
+let judged = [];
+try { judged = JSON.parse(readFileSync(connectReport, 'utf8')).results; } catch (e) { judged = String(e); }
+const differing = quick.filter((id) => {
+  const r = Array.isArray(judged) && judged.find((x) => x.case === id);
+  return !r || !shownVerdicts[id] || r.verdict !== shownVerdicts[id].outcome || r.gate !== shownVerdicts[id].status;
+});
+check(`the tab's verdicts are those of \`connect --client ${engine}\``, differing.length === 0,
+  `${differing.join(', ')}: tab ${JSON.stringify(shownVerdicts)}; connect ${JSON.stringify(Array.isArray(judged) ? judged.map((r) => [r.case, r.verdict, r.gate]) : judged)}`);
+await driver.viewport(420, 900);
+await open(`/#connection/${encodeURIComponent(quick[1])}`);
+await click(`#c-rows tr.scenario[data-id=${JSON.stringify(quick[1])}] + tr.detail button.c-run-one`);
+await until(`window.__sse.connection.results.get(${JSON.stringify(quick[1])})`, 30000);
+const narrowConnection = await page(`document.documentElement.scrollWidth`);
+await screenshot('narrow-connection');
+check('no horizontal overflow at 420 px (connection, a scenario run and open)', narrowConnection <= (await page('innerWidth')), `${narrowConnection} px wide`);
+await driver.resetViewport();
+for (const scheme of driver.colorSchemes) {
+  await driver.colorScheme(scheme);
+  await open(`/#connection/${encodeURIComponent(quick[2])}`);
+  await click(`#c-rows tr.scenario[data-id=${JSON.stringify(quick[2])}] + tr.detail button.c-run-one`);
+  await until(`window.__sse.connection.results.get(${JSON.stringify(quick[2])})`, 30000);
+  const { bad, checked } = await page(contrastProbe);
+  await screenshot(`${scheme}-connection`);
+  check(`text contrast is at least 4.5:1 on the Connection tab (${scheme} theme, ${checked} texts)`, bad.length === 0 && checked > 50, bad.join('; '));
 }
 
 if (driver.consoleLog === false) console.log('(no console log through WebKitWebDriver: console errors are checked in Chromium and Firefox)');
