@@ -106,33 +106,23 @@ void fuzz_job(const fuzz_command_options& o, const opened_implementation& impl, 
 
 // ---- --engine: the streams through a browser's EventSource, on the page of `browser` -------------
 
-page_run_settings page_settings(const fuzz_command_options& o, browser_engine engine, bool quiet) {
+page_run_settings page_settings(const fuzz_command_options& o, browser_engine engine) {
   page_run_settings s;
   s.engine = engine;
   s.concurrency = o.concurrency;
   s.timeout_s = o.page_timeout_s;
-  s.quiet = quiet;
   return s;
 }
 
 /// The cases in one page load: served over HTTP in their pinned chunks, judged by the server as
 /// `browser` judges corpus cases. A case the page did not report is a TIMEOUT record.
-std::vector<run_record> run_in_page(const page_run_settings& settings, const page_options& page,
-                                    const std::vector<const conf::test_case*>& cases) {
+std::vector<run_record> run_in_page(page_session& session, const std::vector<const conf::test_case*>& cases) {
   conf::corpus served;
   for (const auto* c : cases) {
     served.cases.push_back(*c);
     if (served.cases.back().area.empty()) served.cases.back().area = "fuzz";
   }
-  page_server server(std::move(served), page_server_options_from(page));
-  try {
-    server.start();
-  } catch (const std::exception& e) {
-    throw usage_error(e.what());
-  }
-  const std::string run = run_token();
-  const auto browser = launch_page(settings, server, run);
-  const browser_run result = wait_for_page(settings, server, *browser, run);
+  const browser_run result = session.run(std::move(served));
   std::vector<run_record> records;
   records.reserve(cases.size());
   for (const auto* c : cases) {
@@ -144,7 +134,7 @@ std::vector<run_record> run_in_page(const page_run_settings& settings, const pag
 
 /// Streams in batches of --streams-per-page, one page load each, until the count or the time is
 /// used up (a batch that has started is finished).
-void fuzz_in_browser(const fuzz_command_options& o, const page_run_settings& settings, clock_type::time_point deadline,
+void fuzz_in_browser(const fuzz_command_options& o, page_session& session, clock_type::time_point deadline,
                      findings& found) {
   for (std::uint64_t first = 0; first < o.count && clock_type::now() < deadline; first += o.streams_per_page) {
     const std::uint64_t end = std::min(o.count, first + std::max<std::uint64_t>(1, o.streams_per_page));
@@ -152,7 +142,7 @@ void fuzz_in_browser(const fuzz_command_options& o, const page_run_settings& set
     for (std::uint64_t index = first; index < end; ++index) streams.push_back(next_stream(o, index, found));
     std::vector<const conf::test_case*> cases;
     for (const auto& s : streams) cases.push_back(&s.test);
-    const std::vector<run_record> records = run_in_page(settings, o.page, cases);
+    const std::vector<run_record> records = run_in_page(session, cases);
     for (std::size_t k = 0; k < streams.size(); ++k)
       record_stream(streams[k], records[k], first + k, browser_capabilities(), found);
   }
@@ -160,10 +150,10 @@ void fuzz_in_browser(const fuzz_command_options& o, const page_run_settings& set
 
 /// One stream in a page load of its own (shrinking). A page that reports nothing (the browser
 /// failed) counts as not failing, so it never steers the shrinking.
-stream_runner page_stream_runner(const fuzz_command_options& o, const page_run_settings& settings) {
-  return [&o, settings](const conf::fuzz_stream& s) {
+stream_runner page_stream_runner(page_session& session) {
+  return [&session](const conf::fuzz_stream& s) {
     try {
-      return run_in_page(settings, o.page, {&s.test}).front();
+      return run_in_page(session, {&s.test}).front();
     } catch (const usage_error& e) {
       run_record r;
       r.test = &s.test;
@@ -297,11 +287,11 @@ std::map<std::string, std::vector<std::string>> corpus_signatures(const fuzz_com
 /// as `browser` runs it), each failing case named by its own signature, not shrunk (a shrinking
 /// candidate costs a page load in a browser).
 std::map<std::string, std::vector<std::string>> engine_corpus_signatures(const fuzz_command_options& o,
-                                                                         const page_run_settings& settings) {
+                                                                         page_session& session) {
   selected_corpus corpus;
   load_selected(o.corpus, corpus);
   std::map<std::string, std::vector<std::string>> out;
-  for (const auto& r : run_in_page(settings, o.page, corpus.cases))
+  for (const auto& r : run_in_page(session, corpus.cases))
     if (is_failure(r.outcome) && r.test->initial_last_event_id.empty())
       out[conf::difference_signature(*r.test, as_result(r), browser_capabilities())].push_back(r.test->id);
   return out;
@@ -344,8 +334,10 @@ int fuzz_command(fuzz_command_options o) {
   std::thread progress;
   if (o.progress || ::isatty(STDERR_FILENO) == 1)
     progress = std::thread(show_progress, std::cref(o), std::ref(found), start, std::cref(done));
-  if (engine) {
-    fuzz_in_browser(o, page_settings(o, *engine, /*quiet=*/true), deadline, found);
+  std::unique_ptr<page_session> session;  // --engine: one browser for every page load
+  if (engine) session = std::make_unique<page_session>(page_settings(o, *engine), o.page);
+  if (session) {
+    fuzz_in_browser(o, *session, deadline, found);
   } else {
     std::vector<std::thread> jobs;
     for (unsigned j = 0; j < o.jobs; ++j)
@@ -368,8 +360,8 @@ int fuzz_command(fuzz_command_options o) {
       if (std::find(rule.corpus.begin(), rule.corpus.end(), "parsing") != rule.corpus.end()) run.reach[rule.id] += 0;
   std::unique_ptr<case_worker> worker;  // adapters: one process for all the shrinking
   stream_runner run_stream;
-  if (engine) {
-    run_stream = page_stream_runner(o, page_settings(o, *engine, /*quiet=*/true));
+  if (session) {
+    run_stream = page_stream_runner(*session);
   } else {
     worker = std::make_unique<case_worker>(impl.info, impl.make);
     run_stream = [&worker](const conf::fuzz_stream& s) { return worker->run_one(s.test, s.chunks, {}); };
@@ -377,13 +369,13 @@ int fuzz_command(fuzz_command_options o) {
   run.classes = shrink_and_merge(std::move(found.classes), run_stream, impl.info.caps, o.max_shrink_attempts,
                                  engine ? o.engine_shrink_seconds : o.shrink_seconds);
   if (o.check_corpus && !run.classes.empty()) {
-    const auto known = engine ? engine_corpus_signatures(o, page_settings(o, *engine, /*quiet=*/true))
-                              : corpus_signatures(o, impl, run_stream);
+    const auto known = session ? engine_corpus_signatures(o, *session) : corpus_signatures(o, impl, run_stream);
     for (auto& c : run.classes)
       if (const auto it = known.find(c.signature); it != known.end()) c.explained_by = it->second;
   }
   run.seconds = seconds_since(start);
   worker.reset();
+  session.reset();
   impl.make = nullptr;
 
   write_fuzz_summary(std::cout, run, o.check_corpus);
