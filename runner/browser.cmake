@@ -16,6 +16,7 @@ target_sources(sse_runner_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/http_server.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/cmd_serve.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/cmd_browser.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/page_run.cpp
 )
 target_link_libraries(sse_runner_core PRIVATE PkgConfig::SSE_CPP_HTTPLIB)
 # The page (static files) and the WASM package (wasm/index.js + wasm/dist/) of this source tree.

@@ -1,9 +1,8 @@
 // sse-conformance browser: the comparison page in a headless Chromium, Firefox or WebKit, judged
 // like `run` (same records, gate, reports, baselines and exit codes).
-#include "browser_launcher.hpp"
 #include "commands.hpp"
-#include "http_server.hpp"
 #include "matrix.hpp"
+#include "page_run.hpp"
 #include "report.hpp"
 
 #include <cstdio>
@@ -14,7 +13,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <random>
 #include <set>
 #include <sstream>
 
@@ -48,17 +46,6 @@ struct engine_run {
   std::optional<connection_run_summary> connection;  ///< The connection scenarios, unless --parsing-only.
 };
 
-/// EventSources open at once. Browsers allow about 6 HTTP/1.1 connections per host: leave room for
-/// the page's own requests. Firefox's profile raises its limit (browser_launcher.cpp).
-unsigned default_concurrency(browser_engine e) { return e == browser_engine::firefox ? 16 : 4; }
-
-std::string run_token() {
-  std::random_device rd;
-  std::ostringstream s;
-  s << "cli-" << std::hex << rd() << rd();
-  return s.str();
-}
-
 std::string engine_version(const std::string& user_agent, browser_engine e) {
   const char* marker = e == browser_engine::firefox    ? "Firefox/"
                        : e == browser_engine::chromium ? "Chrome/"
@@ -80,56 +67,14 @@ std::unique_ptr<page_server> start_page_server(const browser_command_options& o,
   }
 }
 
-/// Starts the engine on the page, which runs the whole corpus by itself (?auto=1) and posts its
-/// results back to the server.
-std::unique_ptr<browser_launch> launch_page(const browser_command_options& o, browser_engine engine,
-                                            const page_server& server, const std::string& run) {
-  const unsigned concurrency = o.concurrency != 0 ? o.concurrency : default_concurrency(engine);
-  browser_launch_options launch_options;
-  launch_options.engine = engine;
-  launch_options.binary = o.binary;
-  launch_options.firefox_connections_per_server = std::max(24u, concurrency + 8);
-  launch_options.url = server.base_url() + "?auto=1&run=" + run + "&concurrency=" + std::to_string(concurrency) +
-                       "&engine=" + std::string(to_string(engine));
-  std::cout << "Running " << server.corpus().cases.size() << " cases in headless " << to_string(engine) << " ("
-            << concurrency << " at once) against " << server.base_url() << "\n"
-            << std::flush;
-  try {
-    return std::make_unique<browser_launch>(launch_options);
-  } catch (const std::exception& e) {
-    throw usage_error(e.what());
-  }
-}
-
-/// Waits for the page's /api/done, checking now and then that the browser is still alive, then ends
-/// the browser and the server. A page that reported nothing is a usage error (exit 2, not verdicts).
-browser_run wait_for_page(const browser_command_options& o, page_server& server, browser_launch& browser,
-                          const std::string& run) {
-  const std::size_t total = server.corpus().cases.size();
-  const auto deadline = clock_type::now() + std::chrono::seconds(o.timeout_s);
-  browser_run result;
-  std::optional<std::string> died;
-  for (;;) {
-    result = server.wait_for_run(run, std::chrono::milliseconds(500));
-    if (result.done) break;
-    if ((died = browser.exited())) break;
-    if (clock_type::now() >= deadline) break;
-  }
-  const bool timed_out = !result.done && !died;
-  const std::string ended = browser.stop();
-  server.stop();
-  if (o.reports.progress) std::cerr << '\n';
-  if (result.results.empty()) {
-    const std::string why = died ? "the browser exited before the page reported anything (" + *died + ")"
-                                 : "the page reported nothing within " + std::to_string(o.timeout_s) + " s";
-    throw usage_error(why + "\n  command: " + browser.command() + "\n  its log:\n" + browser.log_tail());
-  }
-  if (timed_out)
-    std::cout << "The page did not finish within " << o.timeout_s << " s (" << result.results.size() << "/" << total
-              << " cases reported); the browser was ended (" << ended << ").\n";
-  std::cout << "Page time: " << result.page_elapsed_ms / 1000.0 << " s for " << result.results.size()
-            << " cases; user agent: " << (result.user_agent.empty() ? "(unknown)" : result.user_agent) << "\n";
-  return result;
+page_run_settings page_settings(const browser_command_options& o, browser_engine engine) {
+  page_run_settings s;
+  s.engine = engine;
+  s.binary = o.binary;
+  s.concurrency = o.concurrency;
+  s.timeout_s = o.timeout_s;
+  s.progress = o.reports.progress;
+  return s;
 }
 
 implementation_info engine_info(const browser_command_options& o, browser_engine engine, const browser_run& result,
@@ -160,8 +105,9 @@ engine_run run_engine(const browser_command_options& o, browser_engine engine, c
       std::cerr << "\r" << reported.size() << "/" << total << " cases" << std::flush;
     });
   const std::string run = run_token();
-  const auto browser = launch_page(o, engine, *server, run);
-  const browser_run result = wait_for_page(o, *server, *browser, run);
+  const page_run_settings settings = page_settings(o, engine);
+  const auto browser = launch_page(settings, *server, run);
+  const browser_run result = wait_for_page(settings, *server, *browser, run);
 
   std::vector<run_record> records;
   records.reserve(total);

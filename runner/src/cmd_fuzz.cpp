@@ -2,16 +2,19 @@
 // every difference grouped by signature, shrunk to a minimal reproducer, checked against the corpus.
 #include "commands.hpp"
 #include "fuzz_report.hpp"
+#include "page_run.hpp"
 
 #include <sse/conformance/fuzz.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <atomic>
 #include <iomanip>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <unistd.h>
@@ -39,6 +42,13 @@ struct fuzz_command_options {
   bool progress = false;
   corpus_options corpus;
   execution_options execution;
+  // --engine: streams through a headless browser's EventSource (the path of `browser`).
+  std::string engine;
+  std::uint64_t streams_per_page = 500;
+  unsigned concurrency = 0;  // 0: the engine's default
+  unsigned page_timeout_s = 900;
+  double engine_shrink_seconds = 90;
+  page_options page;
 };
 
 /// What the run found, shared by the jobs.
@@ -62,24 +72,105 @@ struct findings {
 
 conf::case_result as_result(const run_record& r) { return {r.outcome, r.diff, r.detail, r.observed}; }
 
+/// Runs one stream on the implementation under test (an adapter's worker, or a page load).
+using stream_runner = std::function<run_record(const conf::fuzz_stream&)>;
+
+/// Stream `index`, generated (and traced for --reach).
+conf::fuzz_stream next_stream(const fuzz_command_options& o, std::uint64_t index, findings& found) {
+  conf::fuzz_stream s = conf::generate_stream(o.seed, index, o.scale);
+  if (o.reach) {
+    const std::vector<std::string> rules = conf::rules_reached(s.test.bytes, s.chunks);
+    std::lock_guard lock(found.mutex);
+    for (const auto& r : rules) ++found.reach[r];
+  }
+  return s;
+}
+
+/// Counts a judged stream, and files it under its signature when it failed.
+void record_stream(const conf::fuzz_stream& s, const run_record& r, std::uint64_t index,
+                   const conf::capabilities& caps, findings& found) {
+  found.streams.fetch_add(1, std::memory_order_relaxed);
+  if (is_failure(r.outcome)) found.add(conf::difference_signature(s.test, as_result(r), caps), index, s);
+}
+
 /// One job: streams index, index + jobs, ... until the count or the time is used up.
 void fuzz_job(const fuzz_command_options& o, const opened_implementation& impl, unsigned job,
               clock_type::time_point deadline, findings& found) {
   case_worker worker(impl.info, impl.make);
-  const auto caps = impl.info.caps;
   for (std::uint64_t index = job; index < o.count; index += o.jobs) {
     if (clock_type::now() >= deadline) break;
-    const conf::fuzz_stream s = conf::generate_stream(o.seed, index, o.scale);
-    if (o.reach) {
-      const std::vector<std::string> rules = conf::rules_reached(s.test.bytes, s.chunks);
-      std::lock_guard lock(found.mutex);
-      for (const auto& r : rules) ++found.reach[r];
-    }
-    const run_record r = worker.run_one(s.test, s.chunks, {});
-    found.streams.fetch_add(1, std::memory_order_relaxed);
-    if (!is_failure(r.outcome)) continue;
-    found.add(conf::difference_signature(s.test, as_result(r), caps), index, s);
+    const conf::fuzz_stream s = next_stream(o, index, found);
+    record_stream(s, worker.run_one(s.test, s.chunks, {}), index, impl.info.caps, found);
   }
+}
+
+// ---- --engine: the streams through a browser's EventSource, on the page of `browser` -------------
+
+page_run_settings page_settings(const fuzz_command_options& o, browser_engine engine) {
+  page_run_settings s;
+  s.engine = engine;
+  s.concurrency = o.concurrency;
+  s.timeout_s = o.page_timeout_s;
+  return s;
+}
+
+/// The cases in one page load: served over HTTP in their pinned chunks, judged by the server as
+/// `browser` judges corpus cases. A case the page did not report is a TIMEOUT record.
+std::vector<run_record> run_in_page(page_session& session, const std::vector<const conf::test_case*>& cases) {
+  conf::corpus served;
+  for (const auto* c : cases) {
+    served.cases.push_back(*c);
+    if (served.cases.back().area.empty()) served.cases.back().area = "fuzz";
+  }
+  const browser_run result = session.run(std::move(served));
+  std::vector<run_record> records;
+  records.reserve(cases.size());
+  for (const auto* c : cases) {
+    const auto it = result.results.find(c->id);
+    records.push_back(browser_record(*c, it == result.results.end() ? nullptr : &it->second));
+  }
+  return records;
+}
+
+/// Streams in batches of --streams-per-page, one page load each, until the count or the time is
+/// used up (a batch that has started is finished).
+void fuzz_in_browser(const fuzz_command_options& o, page_session& session, clock_type::time_point deadline,
+                     findings& found) {
+  for (std::uint64_t first = 0; first < o.count && clock_type::now() < deadline; first += o.streams_per_page) {
+    const std::uint64_t end = std::min(o.count, first + std::max<std::uint64_t>(1, o.streams_per_page));
+    std::vector<conf::fuzz_stream> streams;
+    for (std::uint64_t index = first; index < end; ++index) streams.push_back(next_stream(o, index, found));
+    std::vector<const conf::test_case*> cases;
+    for (const auto& s : streams) cases.push_back(&s.test);
+    const std::vector<run_record> records = run_in_page(session, cases);
+    for (std::size_t k = 0; k < streams.size(); ++k)
+      record_stream(streams[k], records[k], first + k, browser_capabilities(), found);
+  }
+}
+
+/// One stream in a page load of its own (shrinking). A page that reports nothing (the browser
+/// failed) counts as not failing, so it never steers the shrinking.
+stream_runner page_stream_runner(page_session& session) {
+  return [&session](const conf::fuzz_stream& s) {
+    try {
+      return run_in_page(session, {&s.test}).front();
+    } catch (const usage_error& e) {
+      run_record r;
+      r.test = &s.test;
+      r.outcome = conf::outcome::skip;
+      r.detail = e.what();
+      return r;
+    }
+  };
+}
+
+implementation_info engine_implementation(browser_engine engine) {
+  implementation_info info;
+  info.name = std::string(to_string(engine)) + " (EventSource)";
+  info.version = installed_browser_version(engine);
+  info.caps = browser_capabilities();
+  info.engine = true;
+  return info;
 }
 
 std::string format_seconds(double seconds) {
@@ -121,27 +212,27 @@ struct shrunk {
 };
 /// Shrinking stops after max_attempts candidates or `seconds` (a crashing adapter restarts for every
 /// candidate, which costs a process start each time).
-shrunk shrink_failure(const conf::fuzz_stream& failing, case_worker& worker, const conformance::capabilities& caps,
+shrunk shrink_failure(const conf::fuzz_stream& failing, const stream_runner& run, const conformance::capabilities& caps,
                       std::size_t max_attempts, double seconds) {
   const auto deadline =
       clock_type::now() + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(seconds));
   const auto still_fails = [&](const conf::fuzz_stream& candidate) {
-    return clock_type::now() < deadline && is_failure(worker.run_one(candidate.test, candidate.chunks, {}).outcome);
+    return clock_type::now() < deadline && is_failure(run(candidate).outcome);
   };
   shrunk out{conf::shrink_stream(failing, still_fails, max_attempts), {}, {}};
-  out.record = worker.run_one(out.stream.test, out.stream.chunks, {});
+  out.record = run(out.stream);
   out.signature = conf::difference_signature(out.stream.test, as_result(out.record), caps);
   return out;
 }
 
 /// The classes of a run: each group of streams with one signature shrunk, then groups whose minimal
 /// reproducers have one signature merged (their first signatures kept as `variants`).
-std::vector<fuzz_class> shrink_and_merge(std::map<std::string, fuzz_class> groups, const opened_implementation& impl,
-                                         std::size_t max_attempts, double shrink_seconds) {
+std::vector<fuzz_class> shrink_and_merge(std::map<std::string, fuzz_class> groups, const stream_runner& run,
+                                         const conformance::capabilities& caps, std::size_t max_attempts,
+                                         double shrink_seconds) {
   std::map<std::string, fuzz_class> merged;
-  case_worker worker(impl.info, impl.make);  // one process for all the shrinking
   for (auto& [first_signature, group] : groups) {
-    shrunk s = shrink_failure(group.example, worker, impl.info.caps, max_attempts, shrink_seconds);
+    shrunk s = shrink_failure(group.example, run, caps, max_attempts, shrink_seconds);
     if (s.signature.empty()) s.signature = first_signature;  // it no longer fails: keep the example
     fuzz_class& c = merged[s.signature];
     const bool smaller = c.signature.empty() || s.stream.test.bytes.size() < c.reproducer.test.bytes.size() ||
@@ -170,7 +261,8 @@ std::vector<fuzz_class> shrink_and_merge(std::map<std::string, fuzz_class> group
 /// failing chunking) shrunk like a fuzz stream, so both sides are named by their minimal trigger.
 /// Cases that start from an initial last event ID are left out (fuzz streams never do).
 std::map<std::string, std::vector<std::string>> corpus_signatures(const fuzz_command_options& o,
-                                                                  const opened_implementation& impl) {
+                                                                  const opened_implementation& impl,
+                                                                  const stream_runner& run) {
   selected_corpus corpus;
   load_selected(o.corpus, corpus);
   run_settings settings = make_run_settings(o.execution);
@@ -178,17 +270,30 @@ std::map<std::string, std::vector<std::string>> corpus_signatures(const fuzz_com
   const auto records = run_cases(corpus.cases, impl.info, impl.make, settings);
   std::map<std::string, std::vector<std::string>> out;
   const conf::test_case* done = nullptr;
-  case_worker worker(impl.info, impl.make);
   for (const auto& r : records) {
     if (!is_failure(r.outcome) || r.test == done || !r.test->initial_last_event_id.empty()) continue;
     done = r.test;
     for (const auto& ch : conf::make_chunkings(*r.test, settings.chunking)) {
       if (ch.name != r.chunking) continue;
-      const shrunk s = shrink_failure(conf::make_fuzz_stream(r.test->bytes, ch.splits, r.test->id), worker,
+      const shrunk s = shrink_failure(conf::make_fuzz_stream(r.test->bytes, ch.splits, r.test->id), run,
                                       impl.info.caps, o.max_corpus_shrink_attempts, o.shrink_seconds / 4);
       if (!s.signature.empty()) out[s.signature].push_back(r.test->id);
     }
   }
+  return out;
+}
+
+/// The same for an engine: the corpus in one page load (each case in its pinned chunks, or whole,
+/// as `browser` runs it), each failing case named by its own signature, not shrunk (a shrinking
+/// candidate costs a page load in a browser).
+std::map<std::string, std::vector<std::string>> engine_corpus_signatures(const fuzz_command_options& o,
+                                                                         page_session& session) {
+  selected_corpus corpus;
+  load_selected(o.corpus, corpus);
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& r : run_in_page(session, corpus.cases))
+    if (is_failure(r.outcome) && r.test->initial_last_event_id.empty())
+      out[conf::difference_signature(*r.test, as_result(r), browser_capabilities())].push_back(r.test->id);
   return out;
 }
 
@@ -205,11 +310,19 @@ int fuzz_command(fuzz_command_options o) {
   if (o.time_limit > 0 && o.count == 0) o.count = UINT64_MAX;
   if (o.date.empty()) o.date = today_utc();
 
+  std::optional<browser_engine> engine;
   opened_implementation impl;
-  try {
-    impl = open_implementation(o.impl, o.execution);
-  } catch (const adapter_fault& f) {
-    throw usage_error("the implementation '" + o.impl + "' did not start: " + f.what());
+  if (!o.engine.empty()) {
+    engine = browser_engine_from_string(o.engine);
+    if (!engine || *engine == browser_engine::other)
+      throw usage_error("--engine takes chromium, firefox or webkit (got '" + o.engine + "')");
+    impl.info = engine_implementation(*engine);
+  } else {
+    try {
+      impl = open_implementation(o.impl, o.execution);
+    } catch (const adapter_fault& f) {
+      throw usage_error("the implementation '" + o.impl + "' did not start: " + f.what());
+    }
   }
 
   findings found;
@@ -221,7 +334,11 @@ int fuzz_command(fuzz_command_options o) {
   std::thread progress;
   if (o.progress || ::isatty(STDERR_FILENO) == 1)
     progress = std::thread(show_progress, std::cref(o), std::ref(found), start, std::cref(done));
-  {
+  std::unique_ptr<page_session> session;  // --engine: one browser for every page load
+  if (engine) session = std::make_unique<page_session>(page_settings(o, *engine), o.page);
+  if (session) {
+    fuzz_in_browser(o, *session, deadline, found);
+  } else {
     std::vector<std::thread> jobs;
     for (unsigned j = 0; j < o.jobs; ++j)
       jobs.emplace_back(fuzz_job, std::cref(o), std::cref(impl), j, deadline, std::ref(found));
@@ -241,13 +358,24 @@ int fuzz_command(fuzz_command_options o) {
   if (o.reach)  // every rule of the parsing corpus, so one that no stream reached shows 0
     for (const auto& rule : conf::bundled_rules().rules)
       if (std::find(rule.corpus.begin(), rule.corpus.end(), "parsing") != rule.corpus.end()) run.reach[rule.id] += 0;
-  run.classes = shrink_and_merge(std::move(found.classes), impl, o.max_shrink_attempts, o.shrink_seconds);
+  std::unique_ptr<case_worker> worker;  // adapters: one process for all the shrinking
+  stream_runner run_stream;
+  if (session) {
+    run_stream = page_stream_runner(*session);
+  } else {
+    worker = std::make_unique<case_worker>(impl.info, impl.make);
+    run_stream = [&worker](const conf::fuzz_stream& s) { return worker->run_one(s.test, s.chunks, {}); };
+  }
+  run.classes = shrink_and_merge(std::move(found.classes), run_stream, impl.info.caps, o.max_shrink_attempts,
+                                 engine ? o.engine_shrink_seconds : o.shrink_seconds);
   if (o.check_corpus && !run.classes.empty()) {
-    const auto known = corpus_signatures(o, impl);
+    const auto known = session ? engine_corpus_signatures(o, *session) : corpus_signatures(o, impl, run_stream);
     for (auto& c : run.classes)
       if (const auto it = known.find(c.signature); it != known.end()) c.explained_by = it->second;
   }
   run.seconds = seconds_since(start);
+  worker.reset();
+  session.reset();
   impl.make = nullptr;
 
   write_fuzz_summary(std::cout, run, o.check_corpus);
@@ -299,6 +427,20 @@ void add_fuzz_command(CLI::App& app, int& exit_code) {
   add_corpus_options(*cmd, o->corpus);
   cmd->add_option("--timeout,--timeout-ms", o->execution.timeout_ms, "Adapters: longest wait for any one answer, in ms")
       ->capture_default_str();
+  cmd->add_option("--engine", o->engine,
+                  "Instead of --impl: a headless browser's own EventSource (chromium, firefox or webkit), on the "
+                  "page of `browser`; shrinking runs in the browser too")
+      ->type_name("ENGINE");
+  cmd->add_option("--streams-per-page", o->streams_per_page, "--engine: streams run by one page load")
+      ->capture_default_str();
+  cmd->add_option("--concurrency", o->concurrency,
+                  "--engine: EventSources open at once (default: 4; 16 in Firefox, as in `browser`)");
+  cmd->add_option("--page-timeout", o->page_timeout_s, "--engine: seconds to wait for one page load to finish")
+      ->capture_default_str();
+  cmd->add_option("--engine-shrink-seconds", o->engine_shrink_seconds,
+                  "--engine: longest time spent shrinking one class (each candidate is a page load)")
+      ->capture_default_str();
+  add_page_options(*cmd, o->page);
   cmd->callback([o, &exit_code] { exit_code = fuzz_command(*o); });
 }
 

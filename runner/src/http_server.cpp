@@ -182,6 +182,7 @@ struct page_server::state {
   std::map<std::string, browser_run> runs;
   std::deque<std::string> run_order;  // oldest first
   std::function<void(const std::string&, const browser_case_record&)> result_callback;
+  std::function<std::string(const std::string&)> done_callback;
   std::set<std::string> own_hosts;   // Host header values naming this server (set by start())
   std::set<std::string> wasm_files;  // what /wasm/ serves: the package's files
 
@@ -560,14 +561,19 @@ void page_server::state::install_routes() {
       refuse(res, 400, bad_body);
       return;
     }
-    std::lock_guard lock(mutex);
-    auto& r = touch_run(done->run);
-    r.done = true;
-    if (done->engine) r.engine = *done->engine;
-    r.user_agent = done->user_agent;
-    r.page_elapsed_ms = done->elapsed_ms;
-    changed.notify_all();
-    res.set_content("{}", "application/json");
+    std::function<std::string(const std::string&)> next_url;
+    {
+      std::lock_guard lock(mutex);
+      auto& r = touch_run(done->run);
+      r.done = true;
+      if (done->engine) r.engine = *done->engine;
+      r.user_agent = done->user_agent;
+      r.page_elapsed_ms = done->elapsed_ms;
+      next_url = done_callback;
+      changed.notify_all();
+    }
+    const std::string next = next_url ? next_url(done->run) : std::string();
+    res.set_content(next.empty() ? "{}" : dump({{"next", next}}), "application/json");
   });
   server.Post("/api/playground", [this](const httplib::Request& req, httplib::Response& res) {
     if (req.body.size() > max_playground_bytes) {
@@ -771,6 +777,11 @@ browser_run page_server::wait_for_run(const std::string& run_id, std::chrono::mi
 void page_server::on_result(std::function<void(const std::string&, const browser_case_record&)> callback) {
   std::lock_guard lock(state_->mutex);
   state_->result_callback = std::move(callback);
+}
+
+void page_server::on_done(std::function<std::string(const std::string&)> next_url) {
+  std::lock_guard lock(state_->mutex);
+  state_->done_callback = std::move(next_url);
 }
 
 run_record browser_record(const conf::test_case& c, const browser_case_record* r) {

@@ -157,6 +157,11 @@ public:
   browser_run wait_for_run(const std::string& run_id, std::chrono::milliseconds timeout);
   /// Called after every result the page posts (from a server thread).
   void on_result(std::function<void(const std::string& run_id, const browser_case_record&)> callback);
+  /// Called when the page posts /api/done (from a server thread, once the run is marked done). A
+  /// non-empty answer is a URL sent to the page as `next`, which the page then opens: so one browser
+  /// goes on to the next run of another server without restarting (`fuzz --engine`). It may block
+  /// until that run is ready.
+  void on_done(std::function<std::string(const std::string& run_id)> next_url);
 
   struct state;  ///< Implementation detail (public so helpers in the .cpp can name it).
 

@@ -1283,8 +1283,10 @@ async function main() {
   if (params.get('play') === '1') runPlayground();
   if (params.get('auto') === '1') {
     const { run, elapsedMs } = await runCases(casesToRun());
-    await postJSON('/api/done', { run, engine: engine.id, user_agent: navigator.userAgent, elapsed_ms: elapsedMs });
+    const answer = await postJSON('/api/done', { run, engine: engine.id, user_agent: navigator.userAgent, elapsed_ms: elapsedMs });
     document.title = 'done: ' + document.title;
+    // `fuzz --engine` keeps one browser for many runs: the server names the page of the next one.
+    if (answer.next) location.replace(answer.next);
   }
 }
 
