@@ -225,7 +225,7 @@ private:
   std::priority_queue<item, std::vector<item>, std::greater<>> agenda_;
   std::uint64_t now_ = 0;
   std::uint64_t next_sequence_ = 0;
-  std::size_t current_ = no_exchange;  // the exchange whose response the fetch in progress reads
+  std::size_t current_ = no_exchange;      // the exchange whose response the fetch in progress reads
   std::size_t current_request_entry_ = 0;  // its request entry in observed_
   bool current_answered_ = false;          // its response (head or network error) has arrived
   std::size_t requests_ = 0;
@@ -278,7 +278,8 @@ std::string member_differences(const log_entry& expected, const log_entry& obser
     out += (out.empty() ? "" : "; ") + std::string(member) + ": expected " + want + ", observed " + got;
   };
   const auto delay = [](const std::optional<std::uint64_t>& d) { return d ? std::to_string(*d) : std::string("null"); };
-  differ("ready_state", std::to_string(static_cast<int>(expected.state)), std::to_string(static_cast<int>(observed.state)));
+  differ("ready_state", std::to_string(static_cast<int>(expected.state)),
+         std::to_string(static_cast<int>(observed.state)));
   differ("exchange", std::to_string(expected.exchange), std::to_string(observed.exchange));
   differ("min_delay_ms", delay(expected.min_delay_ms), delay(observed.min_delay_ms));
   differ("may_not_arrive", expected.may_not_arrive ? "true" : "false", observed.may_not_arrive ? "true" : "false");
@@ -309,7 +310,8 @@ std::string diff_logs(const scenario_log& expected, const scenario_log& observed
   // differs in some members ("~"); the rest are on one side only.
   const auto flush = [&] {
     std::size_t k = 0;
-    for (; k < only_expected.size() && k < only_observed.size() && only_expected[k]->kind == only_observed[k]->kind; ++k)
+    for (; k < only_expected.size() && k < only_observed.size() && only_expected[k]->kind == only_observed[k]->kind;
+         ++k)
       lines += "  ~ " + format_log_entry(*only_expected[k]) + ": " +
                member_differences(*only_expected[k], *only_observed[k]) + "\n";
     for (std::size_t e = k; e < only_expected.size(); ++e) lines += "  - " + format_log_entry(*only_expected[e]) + "\n";

@@ -173,8 +173,8 @@ const broken_scenario broken_scenarios[] = {
      "{\"kind\": \"error\", \"ready_state\": 3}", "status/x", "expected[2].ready_state", "from 0 to 2"},
     {"id outside the file's area", "status/x", "close/x", "close/x", "id",
      "must start with the file's area \"status/\""},
-    {"may_not_arrive not a boolean", "\"min_delay_ms\": 0}", "\"min_delay_ms\": 0, \"may_not_arrive\": 1}",
-     "status/x", "expected[1].may_not_arrive", "true or false"},
+    {"may_not_arrive not a boolean", "\"min_delay_ms\": 0}", "\"min_delay_ms\": 0, \"may_not_arrive\": 1}", "status/x",
+     "expected[1].may_not_arrive", "true or false"},
     {"implementation-defined without a gap", "\"class\": \"spec\"", "\"class\": \"implementation-defined\"", "status/x",
      "gap", "names the gap"},
 };
@@ -189,13 +189,15 @@ TEST(ScenarioLoader, EachBrokenKeyIsNamed) {
 }
 
 TEST(ScenarioLoader, OnlyTheLastRequestMayNotArrive) {
-  const std::string two_exchanges = valid_scenario(
-      "\"exchanges\": [{", "\"exchanges\": [{\"request\": {\"url\": \"{origin}/s\", \"method\": \"GET\", "
-                          "\"accept\": \"text/event-stream\", \"cache_control\": \"no-cache\", \"last_event_id\": null}, "
-                          "\"response\": {\"status\": 204, \"headers\": [], \"body\": [], \"end\": \"close\"}}, {");
+  const std::string two_exchanges =
+      valid_scenario("\"exchanges\": [{",
+                     "\"exchanges\": [{\"request\": {\"url\": \"{origin}/s\", \"method\": \"GET\", "
+                     "\"accept\": \"text/event-stream\", \"cache_control\": \"no-cache\", \"last_event_id\": null}, "
+                     "\"response\": {\"status\": 204, \"headers\": [], \"body\": [], \"end\": \"close\"}}, {");
   std::string text = two_exchanges;
-  text.replace(text.find("\"min_delay_ms\": 0}"), 18,
-               "\"min_delay_ms\": 0, \"may_not_arrive\": true}, {\"kind\": \"request\", \"exchange\": 1, \"min_delay_ms\": 0}");
+  text.replace(
+      text.find("\"min_delay_ms\": 0}"), 18,
+      "\"min_delay_ms\": 0, \"may_not_arrive\": true}, {\"kind\": \"request\", \"exchange\": 1, \"min_delay_ms\": 0}");
   const auto r = sc::load_scenarios_text(file_with(text), "t.json");
   expect_diagnostic(r, "status/x", "expected[1].may_not_arrive", "only the last request");
 }
@@ -207,8 +209,9 @@ TEST(ScenarioRun, TheReferenceDecidesWhichRequestMayNotArrive) {
   ASSERT_TRUE(claimed.ok()) << all(claimed);
   const auto r = sc::run_scenario(claimed.scenarios[0]);
   EXPECT_FALSE(r.passed);
-  EXPECT_NE(r.diff.find("~ request exchange=0 min_delay_ms=0 may_not_arrive: may_not_arrive: expected true, observed false"),
-            std::string::npos)
+  EXPECT_NE(
+      r.diff.find("~ request exchange=0 min_delay_ms=0 may_not_arrive: may_not_arrive: expected true, observed false"),
+      std::string::npos)
       << r.diff;
   // close() right after the constructor aborts the fetch before any response: it may never leave.
   const sc::scenario& before = find("close/before-response");

@@ -80,8 +80,8 @@ struct measurement {
   std::size_t events = 0;      ///< Events seen in the complete passes, warm-up included.
   std::size_t iterations = 0;  ///< Complete passes, warm-up included.
   std::size_t warmup_passes = 0;
-  bool complete = true;        ///< false: the time cap stopped the run before a measured pass completed.
-  double cpu_ms = 0;           ///< CPU time of what `bytes` counts.
+  bool complete = true;  ///< false: the time cap stopped the run before a measured pass completed.
+  double cpu_ms = 0;     ///< CPU time of what `bytes` counts.
   double elapsed_ms = 0;
   std::vector<std::pair<double, double>> progress;  ///< [bytes, cpu ms] at each doubling, first pass.
 };
@@ -203,8 +203,8 @@ std::optional<double> growth_exponent(std::vector<std::pair<double, double>> pro
     const double later = progress[i - 1].second - progress[i - 2].second;
     const double earlier = progress[i - 2].second - progress[i - 3].second;
     if (earlier >= measurable_ms && later > 0) {
-      const double bytes_ratio = (progress[i - 1].first - progress[i - 2].first) /
-                                 (progress[i - 2].first - progress[i - 3].first);
+      const double bytes_ratio =
+          (progress[i - 1].first - progress[i - 2].first) / (progress[i - 2].first - progress[i - 3].first);
       return std::log(later / earlier) / std::log(bytes_ratio);
     }
   }
@@ -298,15 +298,17 @@ row bench_implementation(const std::string& spec, const std::vector<workload>& w
     for (const auto& w : workloads) {
       auto made = opened.make();
       auto* adapter = dynamic_cast<adapter_implementation*>(made.get());
-      if (adapter == nullptr || json::parse(adapter->hello_line(), nullptr, false).value("bench", json(false)) != true) {
+      if (adapter == nullptr ||
+          json::parse(adapter->hello_line(), nullptr, false).value("bench", json(false)) != true) {
         out.results.push_back(fault_result(result_status::unsupported, "the adapter does not answer bench requests"));
         continue;
       }
       try {
         out.results.push_back(judge(w, bench_adapter(*adapter, w, o.limits)));
       } catch (const adapter_fault& f) {
-        out.results.push_back(fault_result(result_status::fault, std::string(conformance::to_string(f.kind)) + ": " +
-                                                                     f.what() + (f.offending_line.empty() ? "" : ": " + shorten_line(f.offending_line))));
+        out.results.push_back(fault_result(
+            result_status::fault, std::string(conformance::to_string(f.kind)) + ": " + f.what() +
+                                      (f.offending_line.empty() ? "" : ": " + shorten_line(f.offending_line))));
       }
       std::cerr << "  " << spec << " " << w.name << ": " << to_string(out.results.back().status) << "\n";
     }
@@ -336,17 +338,24 @@ std::string cell_text(const result& r, std::optional<double> reference) {
   // A figure for a parse that saw other events than the reference is not a comparable figure.
   if (!r.measured() || r.status == result_status::miscounted) return std::string(to_string(r.status)) + ": " + r.note;
   std::string text = mb(r.mb_per_s()) + " MB/s";
-  if (reference && *reference > 0) text += " (" + fixed(r.mb_per_s() / *reference, r.mb_per_s() / *reference >= 0.1 ? 2 : 3) + "×)";
+  if (reference && *reference > 0)
+    text += " (" + fixed(r.mb_per_s() / *reference, r.mb_per_s() / *reference >= 0.1 ? 2 : 3) + "×)";
   if (!r.note.empty()) text += "; " + r.note;
   return text;
 }
 
 json to_json(const std::vector<workload>& workloads, const std::vector<row>& rows, const bench_options& o) {
-  json doc = {{"warmup_ms", o.limits.warmup_ms}, {"min_time_ms", o.limits.min_ms}, {"max_time_ms", o.limits.max_ms}, {"scale", o.scale}};
+  json doc = {{"warmup_ms", o.limits.warmup_ms},
+              {"min_time_ms", o.limits.min_ms},
+              {"max_time_ms", o.limits.max_ms},
+              {"scale", o.scale}};
   doc["workloads"] = json::array();
   for (const auto& w : workloads)
-    doc["workloads"].push_back(
-        {{"name", w.name}, {"what", w.what}, {"bytes", w.stream.size()}, {"chunk_bytes", w.chunk_bytes}, {"events", w.events}});
+    doc["workloads"].push_back({{"name", w.name},
+                                {"what", w.what},
+                                {"bytes", w.stream.size()},
+                                {"chunk_bytes", w.chunk_bytes},
+                                {"events", w.events}});
   doc["implementations"] = json::array();
   for (const auto& r : rows) {
     json j = {{"impl", r.spec}, {"name", r.info.name}, {"version", r.info.version}};
@@ -407,19 +416,23 @@ std::string markdown(const std::vector<workload>& workloads, const std::vector<r
   for (const auto& r : rows) {
     md << "| " << r.info.name << (r.info.version.empty() ? "" : " " + r.info.version) << " |";
     if (!r.error.empty()) md << " did not start: " << r.error << " |";
-    for (std::size_t i = 0; i < r.results.size(); ++i) md << " " << cell_text(r.results[i], reference_rate(rows, i)) << " |";
+    for (std::size_t i = 0; i < r.results.size(); ++i)
+      md << " " << cell_text(r.results[i], reference_rate(rows, i)) << " |";
     md << '\n';
   }
   md << "\nWorkloads (MB/s: 10^6 input bytes per second of the parsing process's CPU time; × the in-process "
         "native reference's figure in the same run):\n\n";
   for (const auto& w : workloads)
-    md << "- `" << w.name << "`: " << w.what << " (" << w.stream.size() << " bytes, " << w.events << " events a pass)\n";
+    md << "- `" << w.name << "`: " << w.what << " (" << w.stream.size() << " bytes, " << w.events
+       << " events a pass)\n";
   md << "\nEach implementation parsed each stream in a loop, a fresh stream each pass: warm-up passes for "
      << o.limits.warmup_ms << " ms of CPU time (none for the 16 MiB line), then measured passes for at least "
      << o.limits.min_ms << " ms of CPU time, with a cap of " << o.limits.max_ms
      << " ms of wall-clock time (a capped figure is over the bytes fed by then). "
      << "*quadratic*: in the first pass, the CPU time of the last measurable doubling of the input grew faster than "
-        "bytes^" << quadratic_exponent << ".\n\nRegenerate (after `npm ci --prefix runner/adapters` and building the WASM "
+        "bytes^"
+     << quadratic_exponent
+     << ".\n\nRegenerate (after `npm ci --prefix runner/adapters` and building the WASM "
         "package and the Go adapters): `build/release/runner/sse-conformance bench --markdown runner/SPEED.md --svg "
         "runner/speed.svg --json speed.json`.\n";
   return md.str();
@@ -451,8 +464,9 @@ std::string chart_svg(const std::vector<workload>& workloads, const std::vector<
   const int height = legend_h + static_cast<int>(rows.size()) * group_h + 40;
   const int width = label_w + plot_w + 40;
   std::ostringstream svg;
-  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height << "\" viewBox=\"0 0 "
-      << width << ' ' << height << "\" font-family=\"DejaVu Sans, Verdana, sans-serif\" font-size=\"11\">\n"
+  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+      << "\" viewBox=\"0 0 " << width << ' ' << height
+      << "\" font-family=\"DejaVu Sans, Verdana, sans-serif\" font-size=\"11\">\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
   for (std::size_t i = 0; i < workloads.size(); ++i) {
     const int x = 6 + static_cast<int>(i) * 150;
@@ -478,11 +492,12 @@ std::string chart_svg(const std::vector<workload>& workloads, const std::vector<
       const int bar_y = y + static_cast<int>(i) * bar_h;
       if (!res.measured() || res.mb_per_s() <= 0) continue;
       const bool doubtful = res.status != result_status::ok;
-      svg << "<g><title>" << xml_escape(r.info.name + " — " + workloads[i].name + ": " + cell_text(res, reference_rate(rows, i)))
+      svg << "<g><title>"
+          << xml_escape(r.info.name + " — " + workloads[i].name + ": " + cell_text(res, reference_rate(rows, i)))
           << "</title><rect x=\"" << label_w << "\" y=\"" << bar_y << "\" width=\""
           << std::max(1, x_of(std::max(res.mb_per_s(), std::pow(10.0, decade_lo))) - label_w) << "\" height=\""
-          << bar_h - 1 << "\" fill=\"" << colours[i % 6] << "\"" << (doubtful ? " fill-opacity=\"0.4\" stroke=\"#d62728\"" : "")
-          << "/></g>\n";
+          << bar_h - 1 << "\" fill=\"" << colours[i % 6] << "\""
+          << (doubtful ? " fill-opacity=\"0.4\" stroke=\"#d62728\"" : "") << "/></g>\n";
     }
     y += group_h;
   }
@@ -496,7 +511,8 @@ int bench_command(const bench_options& o) {
     if (o.workload_names.empty() ||
         std::find(o.workload_names.begin(), o.workload_names.end(), w.name) != o.workload_names.end())
       workloads.push_back(std::move(w));
-  if (workloads.empty()) throw usage_error("--workload names none of llm-64KiB, llm-1KiB, llm-16B, lines-1MiB, line-16MiB-1B");
+  if (workloads.empty())
+    throw usage_error("--workload names none of llm-64KiB, llm-1KiB, llm-16B, lines-1MiB, line-16MiB-1B");
   std::vector<std::string> specs = o.impls;
   if (specs.empty()) {
     specs = {"reference"};
@@ -518,8 +534,8 @@ int bench_command(const bench_options& o) {
       all_counted = false;
     }
     for (std::size_t i = 0; i < r.results.size(); ++i) {
-      std::cout << "  " << std::left << std::setw(14) << workloads[i].name << cell_text(r.results[i], reference_rate(rows, i))
-                << '\n';
+      std::cout << "  " << std::left << std::setw(14) << workloads[i].name
+                << cell_text(r.results[i], reference_rate(rows, i)) << '\n';
       if (r.results[i].status == result_status::miscounted || r.results[i].status == result_status::fault)
         all_counted = false;
     }

@@ -389,8 +389,9 @@ int run_connection_gate(const connection_run_options& o, connection_run_summary*
 
   run_report report;
   report.command = "connect";
-  report.reports = "page entries with readyState (construct, open, message, error, close, abort); the server "
-                   "sees each request's URL, headers and delay";
+  report.reports =
+      "page entries with readyState (construct, open, message, error, close, abort); the server "
+      "sees each request's URL, headers and delay";
   report.implementation = info;
   report.corpus_files = loaded.files;
   report.corpus_cases = selected.size();

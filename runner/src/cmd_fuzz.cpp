@@ -87,8 +87,8 @@ conf::fuzz_stream next_stream(const fuzz_command_options& o, std::uint64_t index
 }
 
 /// Counts a judged stream, and files it under its signature when it failed.
-void record_stream(const conf::fuzz_stream& s, const run_record& r, std::uint64_t index,
-                   const conf::capabilities& caps, findings& found) {
+void record_stream(const conf::fuzz_stream& s, const run_record& r, std::uint64_t index, const conf::capabilities& caps,
+                   findings& found) {
   found.streams.fetch_add(1, std::memory_order_relaxed);
   if (is_failure(r.outcome)) found.add(conf::difference_signature(s.test, as_result(r), caps), index, s);
 }
@@ -275,8 +275,8 @@ std::map<std::string, std::vector<std::string>> corpus_signatures(const fuzz_com
     done = r.test;
     for (const auto& ch : conf::make_chunkings(*r.test, settings.chunking)) {
       if (ch.name != r.chunking) continue;
-      const shrunk s = shrink_failure(conf::make_fuzz_stream(r.test->bytes, ch.splits, r.test->id), run,
-                                      impl.info.caps, o.max_corpus_shrink_attempts, o.shrink_seconds / 4);
+      const shrunk s = shrink_failure(conf::make_fuzz_stream(r.test->bytes, ch.splits, r.test->id), run, impl.info.caps,
+                                      o.max_corpus_shrink_attempts, o.shrink_seconds / 4);
       if (!s.signature.empty()) out[s.signature].push_back(r.test->id);
     }
   }

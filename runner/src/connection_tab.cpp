@@ -98,8 +98,8 @@ json requests_json(const conf::scenario& s, const conf::scenario_run_options& or
                    {"headers", headers},
                    {"delay_ms", delay},
                    {"min_delay_ms", in_scenario && required[i] ? json(*required[i]) : json(nullptr)},
-                   {"expected_url", in_scenario ? json(conf::substitute_origins(s.exchanges[i].request.url, origins))
-                                                : json(nullptr)},
+                   {"expected_url",
+                    in_scenario ? json(conf::substitute_origins(s.exchanges[i].request.url, origins)) : json(nullptr)},
                    {"problems", in_scenario ? conf::check_request(s, i, r.request, origins)
                                             : std::string("not in the scenario (answered 204)")}});
   }
@@ -220,9 +220,8 @@ api_answer connection_tab::start(const std::string& scenario_id) {
                  {"other_origin", server->other_origin()}};
   {
     const std::lock_guard lock(s.mutex);
-    x->worker = std::thread([&s, x, server = std::move(server)]() mutable {
-      s.play(x, page_frame_client("about:blank"), server.get());
-    });
+    x->worker = std::thread(
+        [&s, x, server = std::move(server)]() mutable { s.play(x, page_frame_client("about:blank"), server.get()); });
   }
   return {200, dump(answer)};
 }

@@ -65,7 +65,7 @@ private:
   std::unique_ptr<page_server> shown_;  ///< The server of the page the browser shows now.
   std::mutex mutex_;
   std::condition_variable handed_;
-  bool page_waiting_ = false;       ///< The shown page is waiting for its next URL.
+  bool page_waiting_ = false;        ///< The shown page is waiting for its next URL.
   std::optional<std::string> next_;  ///< The URL to send it to ("" : none, stay).
 };
 

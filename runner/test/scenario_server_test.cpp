@@ -173,7 +173,8 @@ TEST(ScenarioServer, ARequestThatMayNotArriveIsNotRequiredButCheckedWhenItComes)
   server.stop();
   const auto result = judge_scenario(s, server.run_options(), observe(server, s), {});
   EXPECT_EQ(result.outcome, conf::outcome::fail);
-  EXPECT_NE(result.diff.find("header Cache-Control: expected \"no-cache\", sent absent"), std::string::npos) << result.diff;
+  EXPECT_NE(result.diff.find("header Cache-Control: expected \"no-cache\", sent absent"), std::string::npos)
+      << result.diff;
 }
 
 TEST(ScenarioServer, ResetsAreTcpResetsAndHeldBodiesEndWhenTheServerStops) {

@@ -85,7 +85,8 @@ TEST_F(ConnectionTab, MalformedOrUnknownRequestsAreA4xx) {
   const auto unknown = start_session("?scenario=no/such-scenario");
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->status, 404);
-  for (const char* query : {"", "?session=", "?session=abc", "?session=1%00", "?session=123456789012345678901234567890123"}) {
+  for (const char* query :
+       {"", "?session=", "?session=abc", "?session=1%00", "?session=123456789012345678901234567890123"}) {
     const auto res = client_->Get((std::string("/api/connection") + query).c_str());
     ASSERT_TRUE(res) << query;
     EXPECT_EQ(res->status, 400) << query;
