@@ -5,8 +5,13 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 namespace sse::runner {
+
+namespace {
+constexpr std::string_view intermittent_word = "intermittent";
+}  // namespace
 
 std::optional<baseline> parse_baseline(const std::string& text, const std::string& file, std::string* error) {
   baseline b;
@@ -23,15 +28,21 @@ std::optional<baseline> parse_baseline(const std::string& text, const std::strin
     std::string chunking;
     std::string extra;
     if (!(words >> id) || id.front() == '#') continue;
-    words >> chunking;
-    if (words >> extra) {
+    words >> chunking >> extra;
+    bool intermittent = false;
+    if (extra == intermittent_word || (extra.empty() && chunking == intermittent_word)) {
+      intermittent = true;
+      (extra.empty() ? chunking : extra).clear();
+    }
+    if (!extra.empty() || words >> extra) {
       if (error != nullptr)
         *error = file + ":" + std::to_string(number) +
-                 ": expected a case id, optionally followed by one chunking name; found a third word '" + extra + "'";
+                 ": expected a case id, optionally followed by one chunking name and 'intermittent'; found '" + extra +
+                 "'";
       return std::nullopt;
     }
-    baseline_entry e{id, chunking, number};
-    if (auto [it, inserted] = seen.emplace(e.to_string(), number); !inserted) {
+    baseline_entry e{id, chunking, number, intermittent};
+    if (auto [it, inserted] = seen.emplace(e.case_id + " " + e.chunking, number); !inserted) {
       if (error != nullptr)
         *error = file + ":" + std::to_string(number) + ": '" + e.to_string() + "' is already listed on line " +
                  std::to_string(it->second);

@@ -63,6 +63,25 @@ TEST(Baseline, RejectsThirdWordsAndDuplicatesNamingTheLine) {
   EXPECT_NE(error.find("line 1"), std::string::npos) << error;
 }
 
+TEST(Baseline, IntermittentEntries) {
+  std::string error;
+  const auto b = parse_baseline("a/b intermittent\nc/d connection intermittent\ne/f\n", "base.txt", &error);
+  ASSERT_TRUE(b) << error;
+  ASSERT_EQ(b->entries.size(), 3u);
+  EXPECT_TRUE(b->entries[0].intermittent);
+  EXPECT_EQ(b->entries[0].chunking, "");
+  EXPECT_TRUE(b->entries[1].intermittent);
+  EXPECT_EQ(b->entries[1].chunking, "connection");
+  EXPECT_EQ(b->entries[1].to_string(), "c/d connection intermittent");
+  EXPECT_FALSE(b->entries[2].intermittent);
+  EXPECT_FALSE(parse_baseline("a/b whole intermittent extra\n", "base.txt", &error));
+  EXPECT_FALSE(parse_baseline("a/b whole sometimes\n", "base.txt", &error));
+  EXPECT_NE(error.find("'sometimes'"), std::string::npos) << error;
+  // Listed once plainly and once as intermittent is listed twice.
+  EXPECT_FALSE(parse_baseline("a/b\na/b intermittent\n", "base.txt", &error));
+  EXPECT_NE(error.find("base.txt:2"), std::string::npos) << error;
+}
+
 conf::test_case make_case(std::string id, conf::case_class klass = conf::case_class::spec) {
   conf::test_case c;
   c.id = std::move(id);
@@ -106,6 +125,19 @@ TEST(Gate, ListedCaseThatPassesIsStale) {
   EXPECT_FALSE(g.passed);
   ASSERT_EQ(g.stale.size(), 1u);
   EXPECT_EQ(g.stale[0].entry.case_id, "t/a");
+}
+
+TEST(Gate, AnIntermittentEntryMayPassButMustExist) {
+  const auto a = make_case("t/a");
+  std::vector<run_record> passes{record(a, "connection", outcome::pass)};
+  std::vector<run_record> fails{record(a, "connection", outcome::fail)};
+  baseline listed{"base", {{"t/a", "", 1, true}}};
+  EXPECT_TRUE(evaluate_gate(passes, &listed, {"t/a"}).passed);
+  const auto g = evaluate_gate(fails, &listed, {"t/a"});
+  EXPECT_TRUE(g.passed);
+  EXPECT_EQ(g.known_failures, 1u);
+  baseline gone{"base", {{"t/gone", "", 1, true}}};
+  EXPECT_FALSE(evaluate_gate(passes, &gone, {"t/a"}).passed);  // no such case: stale
 }
 
 TEST(Gate, ChunkingEntriesAreJudgedPerChunking) {
