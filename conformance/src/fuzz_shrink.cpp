@@ -4,6 +4,7 @@
 #include <sse/utf8.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <utility>
 
 namespace sse::conformance {
@@ -34,10 +35,11 @@ std::string character_class(std::string_view value, std::size_t at) {
   }
 }
 
-/// How a value differs, by the shape of the edit, not by the values themselves (so one bug seen with
-/// different values is one signature): `event.data: cut before LF`, `event.type: extra U+FEFF at the
-/// end` (the class of the first missing or extra character), `event.data: differs`,
-/// `end.last_event_id: empty, expected non-empty`; "" when the values are equal.
+}  // namespace
+
+/// By the shape of the edit, not by the values themselves (so one bug seen with different values is
+/// one signature): `event.type: extra U+FEFF at the end` (the class of the first missing or extra
+/// character), `event.data: differs`, `end.last_event_id: empty, expected non-empty`.
 std::string value_difference(std::string_view field, std::string_view expected, std::string_view observed) {
   if (expected == observed) return {};
   const std::string name(field);
@@ -51,6 +53,8 @@ std::string value_difference(std::string_view field, std::string_view expected, 
   // remove), so it is not part of the signature; the reproducer shows it.
   return name + ": differs";
 }
+
+namespace {
 
 /// How two observations of the same kind differ, field by field.
 std::string observation_difference(const observation& e, const observation& o) {
@@ -69,21 +73,28 @@ std::string observation_difference(const observation& e, const observation& o) {
   return out;
 }
 
-/// The first difference of two logs, by kind: a changed, missing or extra observation.
-std::string log_difference(const observation_log& expected, const observation_log& observed) {
-  const auto [e_end, o_end] = std::mismatch(expected.begin(), expected.end(), observed.begin(), observed.end());
+/// The first difference of two logs, by kind: a changed, missing or extra entry. `same` compares two
+/// entries as far as they are judged, `differ` words how two entries of one kind differ.
+template <typename Entry, typename Same, typename Differ>
+std::string first_difference(const std::vector<Entry>& expected, const std::vector<Entry>& observed, const Same& same,
+                             const Differ& differ) {
+  const auto [e_end, o_end] = std::mismatch(expected.begin(), expected.end(), observed.begin(), observed.end(), same);
   const auto i = static_cast<std::size_t>(e_end - expected.begin());
   const bool has_expected = i < expected.size();
   const bool has_observed = i < observed.size();
   if (!has_expected && !has_observed) return {};
   if (!has_observed) return "missing " + std::string(to_string(expected[i].kind));
   if (!has_expected) return "extra " + std::string(to_string(observed[i].kind));
-  const observation& e = expected[i];
-  const observation& o = observed[i];
-  if (i + 1 < observed.size() && observed[i + 1] == e) return "extra " + std::string(to_string(o.kind));
-  if (i + 1 < expected.size() && expected[i + 1] == o) return "missing " + std::string(to_string(e.kind));
-  if (e.kind == o.kind) return observation_difference(e, o);
+  const Entry& e = expected[i];
+  const Entry& o = observed[i];
+  if (i + 1 < observed.size() && same(observed[i + 1], e)) return "extra " + std::string(to_string(o.kind));
+  if (i + 1 < expected.size() && same(expected[i + 1], o)) return "missing " + std::string(to_string(e.kind));
+  if (e.kind == o.kind) return differ(e, o);
   return std::string(to_string(o.kind)) + " instead of " + std::string(to_string(e.kind));
+}
+
+std::string log_difference(const observation_log& expected, const observation_log& observed) {
+  return first_difference(expected, observed, std::equal_to<>(), observation_difference);
 }
 
 // ---- shrinking ------------------------------------------------------------------------------------
@@ -197,6 +208,26 @@ std::string difference_signature(const test_case& c, const case_result& result, 
   if (result.diff.find("still pending") != std::string::npos) return "latency: reported late";
   if (result.diff.find("reported before") != std::string::npos) return "latency: reported early";
   return "latency: out of order";
+}
+
+std::string scenario_log_difference(const scenario_log& expected, const scenario_log& observed) {
+  const auto same = [](const log_entry& a, const log_entry& b) {
+    return a.kind == b.kind && a.state == b.state && a.type == b.type && a.data == b.data &&
+           a.last_event_id == b.last_event_id;
+  };
+  const auto differ = [](const log_entry& e, const log_entry& o) {
+    const std::string kind(to_string(e.kind));
+    std::string out;
+    for (std::string part :
+         {value_difference(kind + ".type", e.type, o.type), value_difference(kind + ".data", e.data, o.data),
+          value_difference(kind + ".last_event_id", e.last_event_id, o.last_event_id)})
+      if (!part.empty()) out += (out.empty() ? "" : "; ") + part;
+    if (e.state != o.state)
+      out += (out.empty() ? "" : "; ") + kind + ".ready_state: " + std::to_string(static_cast<int>(o.state)) +
+             ", expected " + std::to_string(static_cast<int>(e.state));
+    return out;
+  };
+  return first_difference(expected, observed, same, differ);
 }
 
 fuzz_stream shrink_stream(const fuzz_stream& failing, const fuzz_predicate& still_fails, std::size_t max_attempts) {

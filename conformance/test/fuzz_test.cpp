@@ -120,4 +120,87 @@ TEST(FuzzReach, TracesTheReferenceStages) {
   EXPECT_TRUE(has(ids(std::string("id: a\0b\n\n", 9), {}), "R21"));
 }
 
+std::size_t count_kind(const scenario_log& log, log_kind kind) {
+  return static_cast<std::size_t>(
+      std::count_if(log.begin(), log.end(), [kind](const log_entry& e) { return e.kind == kind; }));
+}
+
+TEST(FuzzScenario, PlaysTheStreamBetweenAPrimingResponseAndTheReconnection) {
+  const fuzz_stream stream = make_fuzz_stream("id: 7\nevent: x\ndata: a\n\ndata: b\nretry: 5\n\ndata: c", {3, 3, 20});
+  const scenario s = fuzz_scenario(stream, {.chunk_delay_ms = 4});
+  ASSERT_EQ(s.exchanges.size(), 3u);
+  EXPECT_EQ(s.exchanges[0].response.body.at(0).bytes, "retry: 1\n\n");
+  // The empty chunk is dropped; every chunk after the first waits the chunk delay.
+  ASSERT_EQ(s.exchanges[1].response.body.size(), 3u);
+  EXPECT_EQ(s.exchanges[1].response.body[0].bytes, "id:");
+  EXPECT_EQ(s.exchanges[1].response.body[0].delay_ms, 0u);
+  EXPECT_EQ(s.exchanges[1].response.body[2].delay_ms, 4u);
+  EXPECT_EQ(s.exchanges[2].request.last_event_id, "7");
+  EXPECT_EQ(s.exchanges[2].response.status, 204);
+  const scenario_result reference = run_scenario(s);
+  EXPECT_TRUE(reference.passed) << reference.diff;
+  EXPECT_EQ(reference.observed, s.expected);
+  // Two messages (the unterminated third is discarded), of types x and message, each with id 7.
+  std::vector<std::string> messages;
+  for (const auto& e : s.expected)
+    if (e.kind == log_kind::message) messages.push_back(e.type + "/" + e.data + "/" + e.last_event_id);
+  EXPECT_EQ(messages, (std::vector<std::string>{"x/a/7", "message/b/7"}));
+  // The reconnection waits the stream's retry (5 ms), after the primed 1 ms; the last error is CLOSED.
+  std::vector<std::optional<std::uint64_t>> delays;
+  for (const auto& e : s.expected)
+    if (e.kind == log_kind::request) delays.push_back(e.min_delay_ms);
+  ASSERT_EQ(delays.size(), 3u);
+  EXPECT_EQ(delays[1], 1u);
+  EXPECT_EQ(delays[2], 5u);
+  EXPECT_EQ(s.expected.back().kind, log_kind::error);
+  EXPECT_EQ(s.expected.back().state, sse::ready_state::closed);
+}
+
+TEST(FuzzScenario, ALongRetryIsNotWaitedForThePageClosesInstead) {
+  const fuzz_stream stream = make_fuzz_stream("data: a\nretry: 60000\n\n", {});
+  const scenario s = fuzz_scenario(stream, {.chunk_delay_ms = 10, .longest_retry_wait_ms = 1000});
+  ASSERT_EQ(s.exchanges.size(), 2u);
+  EXPECT_EQ(s.exchanges[1].response.end, response_end::hold);
+  ASSERT_EQ(s.actions.size(), 1u);
+  EXPECT_EQ(s.actions[0].after_observation, 4u);  // open, error, open, message
+  EXPECT_TRUE(run_scenario(s).passed);
+  EXPECT_EQ(s.expected.back().kind, log_kind::close);
+  EXPECT_EQ(count_kind(s.expected, log_kind::message), 1u);
+}
+
+TEST(FuzzScenario, EveryGeneratedStreamIsAScenarioTheReferencePasses) {
+  for (std::uint64_t i = 0; i < 1500; ++i) {
+    const fuzz_stream stream = generate_stream(5, i, false);
+    const scenario s = fuzz_scenario(stream, {.chunk_delay_ms = 1});
+    const scenario_result r = run_scenario(s);
+    ASSERT_TRUE(r.passed) << i << ": " << escape_bytes(stream.test.bytes) << "\n" << r.diff;
+    // Every event the parser dispatches with data is a message.
+    std::size_t events = 0;
+    for (const auto& o : stream.test.expected) events += o.kind == sse::observation_kind::event ? 1 : 0;
+    ASSERT_EQ(count_kind(s.expected, log_kind::message), events) << i << ": " << escape_bytes(stream.test.bytes);
+  }
+}
+
+TEST(FuzzScenario, LogDifferencesAreNamedByKindAndEdit) {
+  const scenario s = fuzz_scenario(make_fuzz_stream("data: ab\n\ndata: c\n\n", {}), {});
+  scenario_log page;
+  for (const auto& e : s.expected)
+    if (e.kind != log_kind::request) page.push_back(e);
+  EXPECT_EQ(scenario_log_difference(page, page), "");
+  scenario_log changed = page;
+  const auto first_message =
+      std::find_if(changed.begin(), changed.end(), [](const log_entry& e) { return e.kind == log_kind::message; });
+  first_message->origin = "http://elsewhere";  // origins are not judged here
+  EXPECT_EQ(scenario_log_difference(page, changed), "");
+  first_message->data = "a";
+  EXPECT_EQ(scenario_log_difference(page, changed), "message.data: cut before ascii");
+  changed = page;
+  changed.erase(
+      std::find_if(changed.begin(), changed.end(), [](const log_entry& e) { return e.kind == log_kind::message; }));
+  EXPECT_EQ(scenario_log_difference(page, changed), "missing message");
+  changed = page;
+  changed.back().state = sse::ready_state::connecting;
+  EXPECT_EQ(scenario_log_difference(page, changed), "error.ready_state: 0, expected 2");
+}
+
 }  // namespace

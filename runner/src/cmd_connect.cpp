@@ -11,6 +11,8 @@
 #include "scenario_play.hpp"
 #include "text_util.hpp"
 
+#include <sse/conformance/fuzz.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -227,7 +229,7 @@ using client_factory = std::function<std::unique_ptr<scenario_client>(unsigned j
 
 std::vector<run_record> run_scenarios(const std::vector<const conf::scenario*>& scenarios,
                                       const std::vector<conf::test_case>& metadata, const connect_settings& settings,
-                                      const client_factory& make_client, unsigned jobs) {
+                                      const client_factory& make_client, unsigned jobs, bool streams) {
   std::vector<run_record> records(scenarios.size());
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> done{0};
@@ -235,16 +237,22 @@ std::vector<run_record> run_scenarios(const std::vector<const conf::scenario*>& 
   const auto job = [&](unsigned j) {
     std::unique_ptr<scenario_client> client;
     for (std::size_t i = next++; i < scenarios.size(); i = next++) {
-      const conf::scenario& s = *scenarios[i];
       const auto start = clock_type::now();
       conf::case_result result;
       std::optional<adapter_fault> fault;
       try {
         if (!client) client = make_client(j);
-        if (const std::string missing = missing_action(s, *client); !missing.empty()) {
+        if (scenarios[i] == nullptr) {
+          result = {
+              outcome::skip, {}, "the case starts from a last event ID, which a client's first request never has", {}};
+        } else if (const std::string missing = missing_action(*scenarios[i], *client); !missing.empty()) {
           result = {outcome::skip, {}, missing, {}};
+        } else if (streams) {  // a parsing case as fuzz plays a stream: judged on what the stream decides
+          scenario_observation seen;
+          (void)play_scenario(*client, *scenarios[i], settings, &seen);
+          result = judge_stream(*scenarios[i], seen).result;
         } else {
-          result = play_scenario(*client, s, settings);
+          result = play_scenario(*client, *scenarios[i], settings);
         }
       } catch (const adapter_fault& f) {
         result = {f.kind, {}, f.what(), {}};
@@ -252,7 +260,10 @@ std::vector<run_record> run_scenarios(const std::vector<const conf::scenario*>& 
         client.reset();  // a fresh client for the next scenario
       }
       const double ms = std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
-      records[i] = to_record(metadata[i], "connection", 1, std::move(result), ms);
+      // A parsing case's chunks are the body of its scenario's second exchange (conf::fuzz_scenario).
+      const std::size_t chunks =
+          streams && scenarios[i] != nullptr ? scenarios[i]->exchanges.at(1).response.body.size() : 1;
+      records[i] = to_record(metadata[i], streams ? "pinned" : "connection", chunks, std::move(result), ms);
       if (fault) {
         records[i].offending_line = fault->offending_line;
         records[i].stderr_tail = fault->stderr_tail;
@@ -298,12 +309,6 @@ std::string client_command(const std::string& spec) {
   return spec;
 }
 
-std::string builtin_clients_help() {
-  std::string out;
-  for (const auto& b : builtin_clients) out += std::string("\n  ") + b.name + ": " + b.what;
-  return out;
-}
-
 /// The median delay among the records' notes on requests where only the initial reconnection time
 /// applies (scenario_judge.cpp writes them).
 std::optional<double> median_default_delay(const std::vector<run_record>& records) {
@@ -322,80 +327,119 @@ std::optional<double> median_default_delay(const std::vector<run_record>& record
 
 }  // namespace
 
-int run_connection_gate(const connection_run_options& o, connection_run_summary* summary) {
-  const auto start = clock_type::now();
-  std::vector<std::filesystem::path> paths(o.corpus_paths.begin(), o.corpus_paths.end());
-  if (paths.empty()) paths.push_back(conf::bundled_scenarios_dir());
-  for (const auto& p : paths) require_corpus_path(p);
-  const conf::scenario_load_result loaded = conf::load_scenarios(paths);
-  if (!loaded.ok()) {
-    std::string message = "the scenarios are invalid (run `sse-conformance lint`):";
-    for (std::size_t i = 0; i < loaded.diagnostics.size() && i < 20; ++i)
-      message += "\n  " + loaded.diagnostics[i].to_string();
+std::string builtin_clients_help() {
+  std::string out;
+  for (const auto& b : builtin_clients) out += std::string("\n  ") + b.name + ": " + b.what;
+  return out;
+}
+
+opened_client open_client(const std::string& spec, unsigned jobs, const std::string& browser_binary,
+                          const adapter_options& adapter) {
+  opened_client out;
+  if (const auto engine = browser_engine_from_string(spec); engine && *engine != browser_engine::other) {
+    // Each job has an iframe and a home server of its own, and each scenario its own two ports, so
+    // no two jobs share a browser's per-server connection limit.
+    try {
+      out.browser = std::make_shared<browser_clients>(*engine, jobs, browser_binary);
+    } catch (const std::exception& e) {
+      throw usage_error(e.what());
+    }
+    out.info.name = std::string(to_string(*engine)) + " (EventSource)";
+    out.info.version = out.browser->version();
+    out.info.command = out.browser->command();
+    out.make = [browser = out.browser](unsigned j) { return browser->slot(j); };
+    return out;
+  }
+  adapter_options options = adapter;
+  options.command = client_command(spec);
+  try {
+    const adapter_client probe(options);
+    out.info.name = probe.identity().name;
+    out.info.version = probe.identity().version;
+  } catch (const adapter_fault& f) {
+    std::string message = "the client '" + spec + "' did not start: " + f.what();
+    if (!f.offending_line.empty()) message += "\n  offending output: " + conf::escape_bytes(f.offending_line);
+    if (!f.stderr_tail.empty()) message += "\n  stderr:\n" + f.stderr_tail;
     throw usage_error(message);
   }
-  std::vector<const conf::scenario*> selected;
+  out.info.command = options.command;
+  out.make = [options](unsigned) { return std::make_unique<adapter_client>(options); };
+  return out;
+}
+
+int run_connection_gate(const connection_run_options& o, connection_run_summary* summary) {
+  const auto start = clock_type::now();
+  std::vector<const conf::scenario*> selected;  // null: a parsing case no client can start (SKIP)
   std::vector<conf::test_case> metadata;
   std::vector<std::string> all_ids;
-  for (const auto& s : loaded.scenarios) {
-    all_ids.push_back(s.id);
-    conf::test_case meta = scenario_metadata(s);
-    if (!matches_filter(meta, o.filters)) continue;
-    selected.push_back(&s);
-    metadata.push_back(std::move(meta));
+  std::vector<std::string> files;
+  conf::scenario_load_result loaded;
+  std::vector<conf::scenario> streams;  // --parsing: each case as the scenario that plays it
+  if (o.parsing) {
+    selected_corpus corpus;
+    load_selected({o.corpus_paths, o.filters}, corpus);
+    all_ids = corpus.all_ids;
+    files = corpus.loaded.loaded.files;
+    const conf::fuzz_scenario_options options{.chunk_delay_ms = o.chunk_delay_ms,
+                                              .longest_retry_wait_ms = o.longest_retry_wait_ms};
+    streams.reserve(corpus.cases.size());
+    for (const conf::test_case* c : corpus.cases) {
+      metadata.push_back(*c);
+      if (!c->initial_last_event_id.empty()) continue;
+      streams.push_back(conf::fuzz_scenario(
+          conf::make_fuzz_stream(c->bytes, c->has_pinned_chunks ? c->pinned_splits : std::vector<std::size_t>{}, c->id),
+          options));
+    }
+    for (std::size_t i = 0, k = 0; i < corpus.cases.size(); ++i)
+      selected.push_back(corpus.cases[i]->initial_last_event_id.empty() ? &streams[k++] : nullptr);
+  } else {
+    std::vector<std::filesystem::path> paths(o.corpus_paths.begin(), o.corpus_paths.end());
+    if (paths.empty()) paths.push_back(conf::bundled_scenarios_dir());
+    for (const auto& p : paths) require_corpus_path(p);
+    loaded = conf::load_scenarios(paths);
+    if (!loaded.ok()) {
+      std::string message = "the scenarios are invalid (run `sse-conformance lint`):";
+      for (std::size_t i = 0; i < loaded.diagnostics.size() && i < 20; ++i)
+        message += "\n  " + loaded.diagnostics[i].to_string();
+      throw usage_error(message);
+    }
+    files = loaded.files;
+    for (const auto& s : loaded.scenarios) {
+      all_ids.push_back(s.id);
+      conf::test_case meta = scenario_metadata(s);
+      if (!matches_filter(meta, o.filters)) continue;
+      selected.push_back(&s);
+      metadata.push_back(std::move(meta));
+    }
   }
   if (selected.empty()) throw usage_error("--filter selects no scenario");
   const std::optional<baseline> expected = read_expected_failures(o.reports);
 
   connect_settings settings;
-  settings.adapter.command = client_command(o.client);
   settings.adapter.timeout = std::chrono::milliseconds(o.timeout_ms);
   settings.limits.reconnect_budget = std::chrono::milliseconds(o.reconnect_budget_ms);
   settings.limits.settle = std::chrono::milliseconds(o.settle_ms);
   settings.progress = o.reports.progress;
 
-  implementation_info info;
-  client_factory make_client;
-  std::unique_ptr<browser_clients> browser;
-  unsigned jobs = std::max(1u, std::min<unsigned>(o.jobs, static_cast<unsigned>(selected.size())));
-  if (const auto engine = browser_engine_from_string(o.client); engine && *engine != browser_engine::other) {
-    // Each job has an iframe and a home server of its own, and each scenario its own two ports, so
-    // no two jobs share a browser's per-server connection limit.
-    try {
-      browser = std::make_unique<browser_clients>(*engine, jobs, o.browser_binary);
-    } catch (const std::exception& e) {
-      throw usage_error(e.what());
-    }
-    info.name = std::string(to_string(*engine)) + " (EventSource)";
-    info.version = browser->version();
-    info.command = browser->command();
-    make_client = [&browser](unsigned j) { return browser->slot(j); };
-  } else {
-    try {
-      const adapter_client probe(settings.adapter);
-      info.name = probe.identity().name;
-      info.version = probe.identity().version;
-    } catch (const adapter_fault& f) {
-      std::string message = "the client '" + o.client + "' did not start: " + f.what();
-      if (!f.offending_line.empty()) message += "\n  offending output: " + conf::escape_bytes(f.offending_line);
-      if (!f.stderr_tail.empty()) message += "\n  stderr:\n" + f.stderr_tail;
-      throw usage_error(message);
-    }
-    info.command = settings.adapter.command;
-    make_client = [&settings](unsigned) { return std::make_unique<adapter_client>(settings.adapter); };
-  }
-  auto records = run_scenarios(selected, metadata, settings, make_client, jobs);
-  browser.reset();
+  const unsigned jobs = std::max(1u, std::min<unsigned>(o.jobs, static_cast<unsigned>(selected.size())));
+  opened_client client = open_client(o.client, jobs, o.browser_binary, settings.adapter);
+  const implementation_info info = client.info;
+  auto records = run_scenarios(selected, metadata, settings, client.make, jobs, o.parsing);
+  client = {};  // ends the browser, if any
 
   run_report report;
   report.command = "connect";
-  report.reports =
-      "page entries with readyState (construct, open, message, error, close, abort); the server "
-      "sees each request's URL, headers and delay";
+  report.reports = o.parsing ? "messages (type, data, lastEventId) and the other page entries with readyState; the "
+                               "server sees how many requests come, their Last-Event-ID and delay"
+                             : "page entries with readyState (construct, open, message, error, close, abort); the "
+                               "server sees each request's URL, headers and delay";
   report.implementation = info;
-  report.corpus_files = loaded.files;
+  report.corpus_files = files;
   report.corpus_cases = selected.size();
-  report.chunkings = "connection (each scenario played by the scenario server)";
+  report.chunkings = o.parsing
+                         ? "each parsing case in its pinned chunks (or whole), " + std::to_string(o.chunk_delay_ms) +
+                               " ms apart, between a priming response and the reconnection"
+                         : "connection (each scenario played by the scenario server)";
   report.expected_failures_file = o.reports.expected_failures;
   report.records = &records;
   report.gate = evaluate_gate(records, expected ? &*expected : nullptr, all_ids);
@@ -425,7 +469,16 @@ void add_connect_command(CLI::App& app, int& exit_code) {
       ->type_name("NAME|COMMAND");
   cmd->add_option("--browser-binary", o->browser_binary, "Browsers: the executable (default: the Debian package's)")
       ->type_name("PATH");
-  add_corpus_options(*cmd, o->corpus_paths, o->filters, "the bundled fixtures/connection/");
+  add_corpus_options(*cmd, o->corpus_paths, o->filters, "the bundled fixtures/connection/; with --parsing, fixtures/");
+  cmd->add_flag("--parsing", o->parsing,
+                "Instead of the connection scenarios, play each parsing case as `fuzz --client` plays a stream (a "
+                "priming response, the case's bytes in its pinned chunks, the reconnection), judged on the messages, "
+                "readyState, and the reconnection's Last-Event-ID and wait");
+  cmd->add_option("--chunk-delay", o->chunk_delay_ms, "--parsing: milliseconds between two chunks of a case")
+      ->capture_default_str();
+  cmd->add_option("--longest-retry-wait", o->longest_retry_wait_ms,
+                  "--parsing: a final reconnection time above this (ms) is not waited for (the page closes the client)")
+      ->capture_default_str();
   add_positive_option(*cmd, "-j,--jobs", o->jobs, "Scenarios played at once (one client process and one server each)");
   add_positive_option(*cmd, "--timeout", o->timeout_ms,
                       "The longest wait for the client's hello and its answer to 'stop', in ms");

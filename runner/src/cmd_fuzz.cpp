@@ -3,6 +3,8 @@
 #include "commands.hpp"
 #include "fuzz_report.hpp"
 #include "page_run.hpp"
+#include "scenario_judge.hpp"
+#include "scenario_play.hpp"
 
 #include <sse/conformance/fuzz.hpp>
 
@@ -49,6 +51,13 @@ struct fuzz_command_options {
   unsigned page_timeout_s = 900;
   double engine_shrink_seconds = 90;
   page_options page;
+  // --client: streams through a real EventSource client, as scenarios on the path of `connect`.
+  std::string client;
+  std::string browser_binary;
+  unsigned settle_ms = 50;
+  unsigned reconnect_budget_ms = 3000;
+  std::uint64_t longest_retry_wait_ms = 1000;
+  double client_shrink_seconds = 60;
 };
 
 /// What the run found, shared by the jobs.
@@ -72,8 +81,20 @@ struct findings {
 
 conf::case_result as_result(const run_record& r) { return {r.outcome, r.diff, r.detail, r.observed}; }
 
-/// Runs one stream on the implementation under test (an adapter's worker, or a page load).
-using stream_runner = std::function<run_record(const conf::fuzz_stream&)>;
+/// A stream's verdict, and the signature of its difference ("" when it passed).
+struct judged {
+  run_record record;
+  std::string signature;
+};
+
+/// A record judged by the parsing comparison (adapters and pages): its signature under `caps`.
+judged parsing_verdict(const conf::fuzz_stream& s, run_record r, const conf::capabilities& caps) {
+  std::string signature = is_failure(r.outcome) ? conf::difference_signature(s.test, as_result(r), caps) : "";
+  return {std::move(r), std::move(signature)};
+}
+
+/// Runs one stream on the implementation under test (an adapter's worker, a page load, a client).
+using stream_runner = std::function<judged(const conf::fuzz_stream&)>;
 
 /// Stream `index`, generated (and traced for --reach).
 conf::fuzz_stream next_stream(const fuzz_command_options& o, std::uint64_t index, findings& found) {
@@ -87,10 +108,9 @@ conf::fuzz_stream next_stream(const fuzz_command_options& o, std::uint64_t index
 }
 
 /// Counts a judged stream, and files it under its signature when it failed.
-void record_stream(const conf::fuzz_stream& s, const run_record& r, std::uint64_t index, const conf::capabilities& caps,
-                   findings& found) {
+void record_stream(const conf::fuzz_stream& s, const judged& j, std::uint64_t index, findings& found) {
   found.streams.fetch_add(1, std::memory_order_relaxed);
-  if (is_failure(r.outcome)) found.add(conf::difference_signature(s.test, as_result(r), caps), index, s);
+  if (!j.signature.empty()) found.add(j.signature, index, s);
 }
 
 /// One job: streams index, index + jobs, ... until the count or the time is used up.
@@ -100,7 +120,7 @@ void fuzz_job(const fuzz_command_options& o, const opened_implementation& impl, 
   for (std::uint64_t index = job; index < o.count; index += o.jobs) {
     if (clock_type::now() >= deadline) break;
     const conf::fuzz_stream s = next_stream(o, index, found);
-    record_stream(s, worker.run_one(s.test, s.chunks, {}), index, impl.info.caps, found);
+    record_stream(s, parsing_verdict(s, worker.run_one(s.test, s.chunks, {}), impl.info.caps), index, found);
   }
 }
 
@@ -144,7 +164,7 @@ void fuzz_in_browser(const fuzz_command_options& o, page_session& session, clock
     for (const auto& s : streams) cases.push_back(&s.test);
     const std::vector<run_record> records = run_in_page(session, cases);
     for (std::size_t k = 0; k < streams.size(); ++k)
-      record_stream(streams[k], records[k], first + k, browser_capabilities(), found);
+      record_stream(streams[k], parsing_verdict(streams[k], records[k], browser_capabilities()), first + k, found);
   }
 }
 
@@ -153,15 +173,79 @@ void fuzz_in_browser(const fuzz_command_options& o, page_session& session, clock
 stream_runner page_stream_runner(page_session& session) {
   return [&session](const conf::fuzz_stream& s) {
     try {
-      return run_in_page(session, {&s.test}).front();
+      return parsing_verdict(s, run_in_page(session, {&s.test}).front(), browser_capabilities());
     } catch (const usage_error& e) {
       run_record r;
       r.test = &s.test;
       r.outcome = conf::outcome::skip;
       r.detail = e.what();
-      return r;
+      return judged{std::move(r), {}};
     }
   };
+}
+
+// ---- --client: the streams through a real EventSource client, on the path of `connect` ------------
+
+connect_settings client_settings(const fuzz_command_options& o) {
+  connect_settings s;
+  s.adapter.timeout = std::chrono::milliseconds(o.execution.timeout_ms);
+  s.limits.settle = std::chrono::milliseconds(o.settle_ms);
+  s.limits.reconnect_budget = std::chrono::milliseconds(o.reconnect_budget_ms);
+  return s;
+}
+
+conf::fuzz_scenario_options scenario_options(const fuzz_command_options& o) {
+  return {.chunk_delay_ms = o.page.chunk_delay_ms, .longest_retry_wait_ms = o.longest_retry_wait_ms};
+}
+
+/// One job's client: each stream played as its scenario (conformance::fuzz_scenario) by a fresh
+/// scenario server and judged by judge_stream(). A client that faults is replaced for the next one.
+class client_player {
+public:
+  client_player(const opened_client& client, unsigned job, const fuzz_command_options& o)
+      : client_(client), job_(job), settings_(client_settings(o)), options_(scenario_options(o)) {}
+
+  judged operator()(const conf::fuzz_stream& s) {
+    judged out;
+    out.record.test = &s.test;
+    out.record.chunking = "pinned";
+    const conf::scenario scenario = conf::fuzz_scenario(s, options_);
+    try {
+      if (!instance_) instance_ = client_.make(job_);
+      scenario_observation seen;
+      (void)play_scenario(*instance_, scenario, settings_, &seen);
+      stream_verdict v = judge_stream(scenario, seen);
+      out.record.outcome = v.result.outcome;
+      out.record.diff = std::move(v.result.diff);
+      out.signature = std::move(v.signature);
+    } catch (const adapter_fault& f) {
+      instance_.reset();
+      out.record.outcome = f.kind;
+      out.record.detail = f.what();
+      out.record.offending_line = f.offending_line;
+      out.record.stderr_tail = f.stderr_tail;
+      out.signature = std::string(to_string(f.kind));
+    }
+    return out;
+  }
+
+private:
+  const opened_client& client_;
+  unsigned job_;
+  connect_settings settings_;
+  conf::fuzz_scenario_options options_;
+  std::unique_ptr<scenario_client> instance_;
+};
+
+/// One client job: streams index, index + jobs, ... as fuzz_job.
+void fuzz_client_job(const fuzz_command_options& o, const opened_client& client, unsigned job,
+                     clock_type::time_point deadline, findings& found) {
+  client_player play(client, job, o);
+  for (std::uint64_t index = job; index < o.count; index += o.jobs) {
+    if (clock_type::now() >= deadline) break;
+    const conf::fuzz_stream s = next_stream(o, index, found);
+    record_stream(s, play(s), index, found);
+  }
 }
 
 implementation_info engine_implementation(browser_engine engine) {
@@ -212,27 +296,60 @@ struct shrunk {
 };
 /// Shrinking stops after max_attempts candidates or `seconds` (a crashing adapter restarts for every
 /// candidate, which costs a process start each time).
-shrunk shrink_failure(const conf::fuzz_stream& failing, const stream_runner& run, const conformance::capabilities& caps,
-                      std::size_t max_attempts, double seconds) {
+shrunk shrink_failure(const conf::fuzz_stream& failing, const stream_runner& run, std::size_t max_attempts,
+                      double seconds) {
   const auto deadline =
       clock_type::now() + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(seconds));
   const auto still_fails = [&](const conf::fuzz_stream& candidate) {
-    return clock_type::now() < deadline && is_failure(run(candidate).outcome);
+    return clock_type::now() < deadline && !run(candidate).signature.empty();
   };
   shrunk out{conf::shrink_stream(failing, still_fails, max_attempts), {}, {}};
-  out.record = run(out.stream);
-  out.signature = conf::difference_signature(out.stream.test, as_result(out.record), caps);
+  judged last = run(out.stream);
+  out.record = std::move(last.record);
+  out.signature = std::move(last.signature);
+  return out;
+}
+
+/// The parsing corpus through the client, each case (in its pinned chunks, or whole) played as a
+/// stream, `jobs` at a time: signature -> the ids of the cases that fail with it, each failing case
+/// named both by its own signature and by its signature once shrunk (for a sixth of
+/// --client-shrink-seconds), so that a class shrunk from a generated stream meets the case.
+std::map<std::string, std::vector<std::string>> client_corpus_signatures(const fuzz_command_options& o,
+                                                                         const opened_client& client,
+                                                                         const stream_runner& run) {
+  selected_corpus corpus;
+  load_selected(o.corpus, corpus);
+  std::vector<conf::fuzz_stream> streams;
+  for (const conf::test_case* c : corpus.cases)
+    if (c->initial_last_event_id.empty())
+      streams.push_back(conf::make_fuzz_stream(
+          c->bytes, c->has_pinned_chunks ? c->pinned_splits : std::vector<std::size_t>{}, c->id));
+  std::vector<std::string> signatures(streams.size());
+  std::atomic<std::size_t> next{0};
+  std::vector<std::thread> jobs;
+  for (unsigned j = 0; j < o.jobs; ++j)
+    jobs.emplace_back([&, j] {
+      client_player play(client, j, o);
+      for (std::size_t i = next++; i < streams.size(); i = next++) signatures[i] = play(streams[i]).signature;
+    });
+  for (auto& t : jobs) t.join();
+  std::map<std::string, std::vector<std::string>> out;
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    if (signatures[i].empty()) continue;
+    out[signatures[i]].push_back(streams[i].test.id);
+    const shrunk s = shrink_failure(streams[i], run, o.max_corpus_shrink_attempts, o.client_shrink_seconds / 6);
+    if (!s.signature.empty() && s.signature != signatures[i]) out[s.signature].push_back(streams[i].test.id);
+  }
   return out;
 }
 
 /// The classes of a run: each group of streams with one signature shrunk, then groups whose minimal
 /// reproducers have one signature merged (their first signatures kept as `variants`).
 std::vector<fuzz_class> shrink_and_merge(std::map<std::string, fuzz_class> groups, const stream_runner& run,
-                                         const conformance::capabilities& caps, std::size_t max_attempts,
-                                         double shrink_seconds) {
+                                         std::size_t max_attempts, double shrink_seconds) {
   std::map<std::string, fuzz_class> merged;
   for (auto& [first_signature, group] : groups) {
-    shrunk s = shrink_failure(group.example, run, caps, max_attempts, shrink_seconds);
+    shrunk s = shrink_failure(group.example, run, max_attempts, shrink_seconds);
     if (s.signature.empty()) s.signature = first_signature;  // it no longer fails: keep the example
     fuzz_class& c = merged[s.signature];
     const bool smaller = c.signature.empty() || s.stream.test.bytes.size() < c.reproducer.test.bytes.size() ||
@@ -275,7 +392,7 @@ std::map<std::string, std::vector<std::string>> corpus_signatures(const fuzz_com
     done = r.test;
     for (const auto& ch : conf::make_chunkings(*r.test, settings.chunking)) {
       if (ch.name != r.chunking) continue;
-      const shrunk s = shrink_failure(conf::make_fuzz_stream(r.test->bytes, ch.splits, r.test->id), run, impl.info.caps,
+      const shrunk s = shrink_failure(conf::make_fuzz_stream(r.test->bytes, ch.splits, r.test->id), run,
                                       o.max_corpus_shrink_attempts, o.shrink_seconds / 4);
       if (!s.signature.empty()) out[s.signature].push_back(r.test->id);
     }
@@ -312,7 +429,12 @@ int fuzz_command(fuzz_command_options o) {
 
   std::optional<browser_engine> engine;
   opened_implementation impl;
-  if (!o.engine.empty()) {
+  std::optional<opened_client> client;
+  if (!o.engine.empty() && !o.client.empty()) throw usage_error("--engine and --client exclude each other");
+  if (!o.client.empty()) {
+    client = open_client(o.client, o.jobs, o.browser_binary, client_settings(o).adapter);
+    impl.info = client->info;
+  } else if (!o.engine.empty()) {
     engine = browser_engine_from_string(o.engine);
     if (!engine || *engine == browser_engine::other)
       throw usage_error("--engine takes chromium, firefox or webkit (got '" + o.engine + "')");
@@ -340,8 +462,12 @@ int fuzz_command(fuzz_command_options o) {
     fuzz_in_browser(o, *session, deadline, found);
   } else {
     std::vector<std::thread> jobs;
-    for (unsigned j = 0; j < o.jobs; ++j)
-      jobs.emplace_back(fuzz_job, std::cref(o), std::cref(impl), j, deadline, std::ref(found));
+    for (unsigned j = 0; j < o.jobs; ++j) {
+      if (client)
+        jobs.emplace_back(fuzz_client_job, std::cref(o), std::cref(*client), j, deadline, std::ref(found));
+      else
+        jobs.emplace_back(fuzz_job, std::cref(o), std::cref(impl), j, deadline, std::ref(found));
+    }
     for (auto& t : jobs) t.join();
   }
   done = true;
@@ -362,20 +488,32 @@ int fuzz_command(fuzz_command_options o) {
   stream_runner run_stream;
   if (session) {
     run_stream = page_stream_runner(*session);
+  } else if (client) {
+    run_stream = [player = std::make_shared<client_player>(*client, 0, o)](const conf::fuzz_stream& s) {
+      return (*player)(s);
+    };
   } else {
     worker = std::make_unique<case_worker>(impl.info, impl.make);
-    run_stream = [&worker](const conf::fuzz_stream& s) { return worker->run_one(s.test, s.chunks, {}); };
+    run_stream = [&worker, &impl](const conf::fuzz_stream& s) {
+      return parsing_verdict(s, worker->run_one(s.test, s.chunks, {}), impl.info.caps);
+    };
   }
-  run.classes = shrink_and_merge(std::move(found.classes), run_stream, impl.info.caps, o.max_shrink_attempts,
-                                 engine ? o.engine_shrink_seconds : o.shrink_seconds);
+  run.classes = shrink_and_merge(std::move(found.classes), run_stream, o.max_shrink_attempts,
+                                 engine   ? o.engine_shrink_seconds
+                                 : client ? o.client_shrink_seconds
+                                          : o.shrink_seconds);
   if (o.check_corpus && !run.classes.empty()) {
-    const auto known = session ? engine_corpus_signatures(o, *session) : corpus_signatures(o, impl, run_stream);
+    const auto known = session  ? engine_corpus_signatures(o, *session)
+                       : client ? client_corpus_signatures(o, *client, run_stream)
+                                : corpus_signatures(o, impl, run_stream);
     for (auto& c : run.classes)
       if (const auto it = known.find(c.signature); it != known.end()) c.explained_by = it->second;
   }
   run.seconds = seconds_since(start);
+  run_stream = nullptr;
   worker.reset();
   session.reset();
+  client.reset();
   impl.make = nullptr;
 
   write_fuzz_summary(std::cout, run, o.check_corpus);
@@ -441,6 +579,24 @@ void add_fuzz_command(CLI::App& app, int& exit_code) {
                   "--engine: longest time spent shrinking one class (each candidate is a page load)")
       ->capture_default_str();
   add_page_options(*cmd, o->page);
+  cmd->add_option("--client", o->client,
+                  "Instead of --impl: a real EventSource client, on the path of `connect`: node, deno, a bundled "
+                  "library's EventSource, chromium/firefox/webkit, or a client-mode adapter command (each stream is "
+                  "a scenario: a priming response, the stream, the reconnection)")
+      ->type_name("NAME|COMMAND");
+  cmd->add_option("--browser-binary", o->browser_binary, "--client chromium|firefox|webkit: the executable")
+      ->type_name("PATH");
+  cmd->add_option("--settle", o->settle_ms, "--client: quiet time after a stream's log is complete, in ms")
+      ->capture_default_str();
+  add_positive_option(*cmd, "--reconnect-budget", o->reconnect_budget_ms,
+                      "--client: how long after the required wait the reconnection may still come, in ms");
+  cmd->add_option("--longest-retry-wait", o->longest_retry_wait_ms,
+                  "--client: a final reconnection time above this (ms) is not waited for: the page closes the "
+                  "client after the stream instead")
+      ->capture_default_str();
+  cmd->add_option("--client-shrink-seconds", o->client_shrink_seconds,
+                  "--client: longest time spent shrinking one class (each candidate is a scenario)")
+      ->capture_default_str();
   cmd->callback([o, &exit_code] { exit_code = fuzz_command(*o); });
 }
 

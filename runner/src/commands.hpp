@@ -150,6 +150,10 @@ struct connection_run_options {
   unsigned reconnect_budget_ms = 10000;
   unsigned settle_ms = 250;
   std::string browser_binary;  ///< Browsers: the executable (empty: the Debian default).
+  /// --parsing: the parsing cases (corpus_paths: fixture files), each played as fuzz plays a stream.
+  bool parsing = false;
+  std::uint64_t chunk_delay_ms = 10;
+  std::uint64_t longest_retry_wait_ms = 1000;
   report_options reports;
 };
 /// What a connection run found, for the engines matrix.

@@ -1,5 +1,7 @@
 #include "scenario_judge.hpp"
 
+#include <sse/conformance/fuzz.hpp>
+
 #include <algorithm>
 
 namespace sse::runner {
@@ -35,6 +37,64 @@ conf::scenario_log page_entries(const conf::scenario& s) {
   for (const auto& e : s.expected)
     if (e.kind != conf::log_kind::request) out.push_back(e);
   return out;
+}
+
+namespace {
+
+conf::scenario_log without_origins(conf::scenario_log log) {
+  for (auto& e : log) e.origin.clear();
+  return log;
+}
+
+}  // namespace
+
+stream_verdict judge_stream(const conf::scenario& s, const scenario_observation& seen) {
+  stream_verdict v;
+  std::string problems;
+  const auto found = [&](const std::string& signature, const std::string& problem) {
+    if (v.signature.empty()) v.signature = signature;
+    problems += problem;
+  };
+  if (seen.constructor_threw) found("constructor threw", "the constructor threw: " + *seen.constructor_threw + "\n");
+  const conf::scenario_log expected = without_origins(page_entries(s));
+  const conf::scenario_log observed = without_origins(seen.page);
+  if (const std::string page = conf::scenario_log_difference(expected, observed); !page.empty()) found(page, {});
+
+  const auto& requests = seen.served.requests;
+  const auto& ends = seen.served.response_ends;
+  const auto delays = required_delays(s);
+  if (requests.size() < required_requests(s))
+    found(requests.empty() ? "no request" : "did not reconnect",
+          "request #" + std::to_string(requests.size()) + " did not come\n");
+  if (requests.size() > s.exchanges.size())
+    found("extra request",
+          std::to_string(requests.size()) + " requests, " + std::to_string(s.exchanges.size()) + " expected\n");
+  for (std::size_t i = 1; i < requests.size() && i < s.exchanges.size(); ++i) {
+    const std::string where = "request #" + std::to_string(i) + ": ";
+    const std::optional<std::string>& want = s.exchanges[i].request.last_event_id;
+    const std::optional<std::string> sent = get_header(requests[i].request.headers, "Last-Event-ID");
+    if (want != sent) {
+      const std::string shape = !want   ? "request.last_event_id: sent, expected absent"
+                                : !sent ? "request.last_event_id: absent, expected sent"
+                                        : conf::value_difference("request.last_event_id", *want, *sent);
+      found(shape, where + "Last-Event-ID " + (sent ? "\"" + conf::escape_bytes(*sent) + "\"" : "absent") +
+                       ", expected " + (want ? "\"" + conf::escape_bytes(*want) + "\"" : "absent") + "\n");
+    }
+    if (!ends[i - 1] || !delays[i] || *delays[i] == 0) continue;
+    // A runtime's timers run on an event loop's cached clock, which can be a few milliseconds stale
+    // when the timer is set (libuv's is), so a timer can fire a little before its time has passed.
+    // Only a wait shorter by more than that slack is a reconnection that ignored the time.
+    const double waited = std::chrono::duration<double, std::milli>(requests[i].arrival - *ends[i - 1]).count();
+    const double required = static_cast<double>(*delays[i]);
+    if (waited < required - (5.0 + required / 20.0))
+      found("reconnected before the reconnection time", where + "came " + shown_ms(waited) +
+                                                            " after the response ended, " + std::to_string(*delays[i]) +
+                                                            " ms required (5 ms + 5% of slack allowed)\n");
+  }
+  v.result.outcome = v.signature.empty() ? conf::outcome::pass : conf::outcome::fail;
+  v.result.diff = problems + conf::diff_logs(expected, observed);
+  v.result.observed = {};
+  return v;
 }
 
 conf::test_case scenario_metadata(const conf::scenario& s) {

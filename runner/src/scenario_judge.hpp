@@ -56,6 +56,17 @@ struct scenario_observation {
                                                       const conformance::scenario_run_options& origins,
                                                       const scenario_observation& seen, const scenario_limits& limits);
 
+/// A generated stream's scenario (conformance::fuzz_scenario) judged on what the stream decides:
+/// the page entries (message origins aside), how many requests came, their Last-Event-ID, and the
+/// reconnection waits (one shorter than required by more than 5 ms + 5% fails: the slack is a timer's
+/// on a stale event-loop clock). Request URLs, Accept, Cache-Control and Origin, and message origins, are the
+/// connection scenarios' business: a client that fails one of them there would fail every stream.
+struct stream_verdict {
+  conformance::case_result result;  ///< FAIL with the differences in `diff`, or PASS.
+  std::string signature;            ///< The first difference, in difference_signature's words; "" on PASS.
+};
+[[nodiscard]] stream_verdict judge_stream(const conformance::scenario& s, const scenario_observation& seen);
+
 /// The case metadata of a scenario (id, file, area, rules, class, gap ...), for run records.
 [[nodiscard]] conformance::test_case scenario_metadata(const conformance::scenario& s);
 

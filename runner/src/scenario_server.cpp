@@ -226,9 +226,9 @@ bool scenario_server::pause(std::uint64_t ms) {
   return !stopped_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping_.load(); });
 }
 
-void scenario_server::response_ended(std::size_t index) {
+void scenario_server::response_ended(std::size_t index, clock_type::time_point when) {
   const std::lock_guard lock(mutex_);
-  log_.response_ends[index] = clock_type::now();
+  log_.response_ends[index] = when;
   log_.last_activity = *log_.response_ends[index];
 }
 
@@ -272,15 +272,17 @@ void scenario_server::answer_page(int fd, const http_request& request, std::stri
 void scenario_server::answer(int fd, std::size_t index) {
   if (index >= scenario_->exchanges.size()) {
     // Not in the scenario: "answered with 204 and reported" (fixtures/README.md).
+    const auto ended = clock_type::now();
     (void)send_all(fd, "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
-    response_ended(index);
+    response_ended(index, ended);
     return;
   }
   const conf::scenario_response& r = scenario_->exchanges[index].response;
   if (!pause(r.delay_ms)) return;
   if (r.network_error) {
+    const auto ended = clock_type::now();
     reset_connection(fd);
-    response_ended(index);
+    response_ended(index, ended);
     return;
   }
   std::string head = "HTTP/1.1 " + std::to_string(r.status) + " " + std::string(reason_phrase(r.status)) + "\r\n";
@@ -297,12 +299,13 @@ void scenario_server::answer(int fd, std::size_t index) {
     return;
   }
   if (!pause(r.end_delay_ms)) return;
+  const auto ended = clock_type::now();
   if (r.end == conf::response_end::reset) {
     reset_connection(fd);
   } else {
     ::shutdown(fd, SHUT_WR);
   }
-  response_ended(index);
+  response_ended(index, ended);
 }
 
 }  // namespace sse::runner

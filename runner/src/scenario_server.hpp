@@ -94,7 +94,9 @@ private:
   void answer_page(int fd, const http_request& request, std::string body, const std::string& origin);
   /// Sleeps `ms`, waking up early when the session stops; false when it stopped.
   bool pause(std::uint64_t ms);
-  void response_ended(std::size_t index);
+  /// Records that response `index` ended at `when`: taken before the socket is shut down or reset, so
+  /// that a measured wait is never shorter than the client's own (it cannot see the end before it).
+  void response_ended(std::size_t index, clock_type::time_point when);
 
   int listeners_[2] = {-1, -1};
   std::string origin_;

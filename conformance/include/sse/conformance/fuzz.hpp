@@ -15,6 +15,7 @@
 #pragma once
 
 #include <sse/conformance/conformance.hpp>
+#include <sse/conformance/scenario.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -71,5 +72,36 @@ enum class stream_shape : std::uint8_t {
 using fuzz_predicate = std::function<bool(const fuzz_stream&)>;
 [[nodiscard]] fuzz_stream shrink_stream(const fuzz_stream& failing, const fuzz_predicate& still_fails,
                                         std::size_t max_attempts = 20000);
+
+/// How two values of one field differ, by the shape of the edit (the words of difference_signature:
+/// `event.data: cut before LF`, `message.type: differs`); "" when they are equal.
+[[nodiscard]] std::string value_difference(std::string_view field, std::string_view expected,
+                                           std::string_view observed);
+
+// ---- a stream through a real EventSource client (`fuzz --client`) --------------------------------
+
+struct fuzz_scenario_options {
+  std::uint64_t chunk_delay_ms = 10;           ///< Between two chunks of the stream (each sent on its own).
+  std::uint64_t longest_retry_wait_ms = 1000;  ///< A final reconnection time above this is not waited for.
+};
+
+/// The connection scenario that plays `stream` to an EventSource client, its expected log the
+/// reference connection model's (run_scenario):
+///   - exchange 0 primes the reconnection time: `retry: 1`, then the body ends;
+///   - exchange 1 is the stream in its chunks, `chunk_delay_ms` apart, then the body ends;
+///   - exchange 2 is the reconnection: its Last-Event-ID is the stream's final last event ID and its
+///     wait the stream's final reconnection time; it is answered 204, so the client fails the
+///     connection (CLOSED) and the scenario is over.
+/// When the stream's final reconnection time is above `longest_retry_wait_ms`, exchange 1 holds
+/// instead, and the page closes the client once every chunk has been sent after its last
+/// observation: the final last event ID and reconnection time are then not observed.
+/// The id is the stream's; the scenario's rules are the parsing rules the stream reaches.
+[[nodiscard]] scenario fuzz_scenario(const fuzz_stream& stream, const fuzz_scenario_options& options = {});
+
+/// The first difference of two scenario page logs (no request entries), in the words of
+/// difference_signature: `extra message`, `missing error`, `error instead of message`,
+/// `message.data: cut before LF`, `message.ready_state: 2, expected 1`; "" when they are equal.
+/// Message origins are not compared (fuzzing judges what the stream decides, not the origin).
+[[nodiscard]] std::string scenario_log_difference(const scenario_log& expected, const scenario_log& observed);
 
 }  // namespace sse::conformance
