@@ -55,6 +55,10 @@ std::size_t page_observations(const scenario_log& log) {
 
 }  // namespace
 
+fuzz_stream case_stream(const test_case& c) {
+  return make_fuzz_stream(c.bytes, c.has_pinned_chunks ? c.pinned_splits : std::vector<std::size_t>{}, c.id);
+}
+
 scenario fuzz_scenario(const fuzz_stream& stream, const fuzz_scenario_options& options) {
   scenario s;
   s.id = stream.test.id;

@@ -327,6 +327,15 @@ std::optional<double> median_default_delay(const std::vector<run_record>& record
 
 }  // namespace
 
+void add_longest_retry_wait_option(CLI::App& command, std::uint64_t& ms, const std::string& which) {
+  command
+      .add_option("--longest-retry-wait", ms,
+                  which +
+                      ": a stream's final reconnection time above this (ms) is not waited for: the page closes the "
+                      "client after the stream instead")
+      ->capture_default_str();
+}
+
 std::string builtin_clients_help() {
   std::string out;
   for (const auto& b : builtin_clients) out += std::string("\n  ") + b.name + ": " + b.what;
@@ -386,9 +395,7 @@ int run_connection_gate(const connection_run_options& o, connection_run_summary*
     for (const conf::test_case* c : corpus.cases) {
       metadata.push_back(*c);
       if (!c->initial_last_event_id.empty()) continue;
-      streams.push_back(conf::fuzz_scenario(
-          conf::make_fuzz_stream(c->bytes, c->has_pinned_chunks ? c->pinned_splits : std::vector<std::size_t>{}, c->id),
-          options));
+      streams.push_back(conf::fuzz_scenario(conf::case_stream(*c), options));
     }
     for (std::size_t i = 0, k = 0; i < corpus.cases.size(); ++i)
       selected.push_back(corpus.cases[i]->initial_last_event_id.empty() ? &streams[k++] : nullptr);
@@ -476,9 +483,7 @@ void add_connect_command(CLI::App& app, int& exit_code) {
                 "readyState, and the reconnection's Last-Event-ID and wait");
   cmd->add_option("--chunk-delay", o->chunk_delay_ms, "--parsing: milliseconds between two chunks of a case")
       ->capture_default_str();
-  cmd->add_option("--longest-retry-wait", o->longest_retry_wait_ms,
-                  "--parsing: a final reconnection time above this (ms) is not waited for (the page closes the client)")
-      ->capture_default_str();
+  add_longest_retry_wait_option(*cmd, o->longest_retry_wait_ms, "--parsing");
   add_positive_option(*cmd, "-j,--jobs", o->jobs, "Scenarios played at once (one client process and one server each)");
   add_positive_option(*cmd, "--timeout", o->timeout_ms,
                       "The longest wait for the client's hello and its answer to 'stop', in ms");

@@ -321,9 +321,7 @@ std::map<std::string, std::vector<std::string>> client_corpus_signatures(const f
   load_selected(o.corpus, corpus);
   std::vector<conf::fuzz_stream> streams;
   for (const conf::test_case* c : corpus.cases)
-    if (c->initial_last_event_id.empty())
-      streams.push_back(conf::make_fuzz_stream(
-          c->bytes, c->has_pinned_chunks ? c->pinned_splits : std::vector<std::size_t>{}, c->id));
+    if (c->initial_last_event_id.empty()) streams.push_back(conf::case_stream(*c));
   std::vector<std::string> signatures(streams.size());
   std::atomic<std::size_t> next{0};
   std::vector<std::thread> jobs;
@@ -590,10 +588,7 @@ void add_fuzz_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   add_positive_option(*cmd, "--reconnect-budget", o->reconnect_budget_ms,
                       "--client: how long after the required wait the reconnection may still come, in ms");
-  cmd->add_option("--longest-retry-wait", o->longest_retry_wait_ms,
-                  "--client: a final reconnection time above this (ms) is not waited for: the page closes the "
-                  "client after the stream instead")
-      ->capture_default_str();
+  add_longest_retry_wait_option(*cmd, o->longest_retry_wait_ms, "--client");
   cmd->add_option("--client-shrink-seconds", o->client_shrink_seconds,
                   "--client: longest time spent shrinking one class (each candidate is a scenario)")
       ->capture_default_str();

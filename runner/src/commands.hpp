@@ -141,6 +141,10 @@ int publish(const report_options& options, const run_report& report);
 
 // ---- connection scenarios through real clients (connect, browser) --------------------------------
 
+/// --longest-retry-wait, for the commands that play streams to a client (`fuzz --client`,
+/// `connect --parsing`: `which` names the mode in the help).
+void add_longest_retry_wait_option(CLI::App& command, std::uint64_t& ms, const std::string& which);
+
 struct connection_run_options {
   std::string client = "node";  ///< A built-in client, a browser engine name, or a client-mode adapter command.
   std::vector<std::string> corpus_paths;  ///< Default: the bundled fixtures/connection.

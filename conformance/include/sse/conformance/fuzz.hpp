@@ -36,6 +36,10 @@ struct fuzz_stream {
 /// chunks), with the reference's log as expected. The case id is `id`.
 [[nodiscard]] fuzz_stream make_fuzz_stream(std::string bytes, std::vector<std::size_t> splits, std::string id = "fuzz");
 
+/// A corpus case as a stream: its bytes in its pinned chunks, or whole (as `browser` and the clients
+/// are fed a case), with the case's id.
+[[nodiscard]] fuzz_stream case_stream(const test_case& c);
+
 /// The shapes the generator draws from (each stream picks one; the weights are in fuzz_generator.cpp).
 enum class stream_shape : std::uint8_t {
   fields,           ///< 1..16 lines of real fields, comments, colon-less and unknown names, blank lines
