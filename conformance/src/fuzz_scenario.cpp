@@ -71,6 +71,8 @@ scenario fuzz_scenario(const fuzz_stream& stream, const fuzz_scenario_options& o
   s.exchanges.push_back({stream_request(std::nullopt), event_stream({{"retry: 1\n\n", 0}}, response_end::close)});
   s.exchanges.push_back(
       {stream_request(std::nullopt), event_stream(body, waits ? response_end::close : response_end::hold)});
+  if (waits && !stream.test.bytes.empty() && stream.test.bytes.back() == '\r')
+    s.exchanges[1].response.end_delay_ms = options.end_after_cr_ms;
   if (waits) {
     std::string last_event_id;
     for (const auto& o : stream.test.expected)

@@ -156,6 +156,11 @@ TEST(FuzzScenario, PlaysTheStreamBetweenAPrimingResponseAndTheReconnection) {
   EXPECT_EQ(s.expected.back().state, sse::ready_state::closed);
 }
 
+TEST(FuzzScenario, AStreamEndingInCrKeepsItsBodyOpenAWhile) {
+  EXPECT_EQ(fuzz_scenario(make_fuzz_stream("data: a\n\r", {}), {}).exchanges[1].response.end_delay_ms, 300u);
+  EXPECT_EQ(fuzz_scenario(make_fuzz_stream("data: a\n\n", {}), {}).exchanges[1].response.end_delay_ms, 0u);
+}
+
 TEST(FuzzScenario, ALongRetryIsNotWaitedForThePageClosesInstead) {
   const fuzz_stream stream = make_fuzz_stream("data: a\nretry: 60000\n\n", {});
   const scenario s = fuzz_scenario(stream, {.chunk_delay_ms = 10, .longest_retry_wait_ms = 1000});

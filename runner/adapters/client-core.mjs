@@ -41,8 +41,16 @@ export function startScenario(message, { create, emit, abort }) {
     emit({ type: 'threw', name: error?.name ?? 'Error', message: String(error?.message ?? error) });
     return { stop() {} };
   }
-  client.addEventListener('open', () => observe({ kind: 'open', ready_state: readyState() }));
-  client.addEventListener('error', () => observe({ kind: 'error', ready_state: readyState() }));
+  // A stream can name its event `open` or `error` (`event: error`): when the reference dispatches
+  // such a message, the one listener of that type tells the MessageEvent (its data is a string)
+  // from the connection's own event.
+  const listen = new Set(['message', ...(message.listen ?? [])]);
+  const onConnectionEvent = (kind) => (event) => {
+    if (listen.has(kind) && typeof event.data === 'string') onMessage(event);
+    else observe({ kind, ready_state: readyState() });
+  };
+  client.addEventListener('open', onConnectionEvent('open'));
+  client.addEventListener('error', onConnectionEvent('error'));
   const onMessage = (event) =>
     observe({
       kind: 'message',
@@ -52,7 +60,7 @@ export function startScenario(message, { create, emit, abort }) {
       origin: event.origin,
       ready_state: readyState(),
     });
-  for (const type of new Set(['message', ...(message.listen ?? [])])) client.addEventListener(type, onMessage);
+  for (const type of listen) if (type !== 'open' && type !== 'error') client.addEventListener(type, onMessage);
   record({ kind: 'construct', ready_state: readyState() });
   runActionsDueAt(0);
   return {

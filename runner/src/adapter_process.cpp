@@ -91,7 +91,8 @@ void adapter_implementation::begin(std::string_view initial_last_event_id) {
     fail(outcome::protocol_error, "output before the reset of this case (after the previous case's end answer)",
          process_->pending_stdout());
   json message = {{"type", "reset"}, {"last_event_id", std::string(initial_last_event_id)}};
-  send(message.dump(-1, ' ', false, json::error_handler_t::replace));
+  // ASCII only (\uXXXX escapes): Node's and Deno's readline also end a line at U+2028 and U+2029.
+  send(message.dump(-1, ' ', true, json::error_handler_t::replace));
   const std::string line = receive("'ready' after reset");
   try {
     parse_ready(line);

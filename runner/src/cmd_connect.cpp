@@ -87,7 +87,8 @@ std::string connect_message(const conf::scenario& s, const conf::scenario_run_op
                         {"with_credentials", s.with_credentials},
                         {"actions", actions},
                         {"listen", listen}};
-  return message.dump(-1, ' ', false, json::error_handler_t::replace);
+  // ASCII only (\uXXXX escapes): Node's and Deno's readline also end a line at U+2028 and U+2029.
+  return message.dump(-1, ' ', true, json::error_handler_t::replace);
 }
 
 /// One `observed` entry of the client mode, or nullopt when the line is not one.
@@ -195,6 +196,7 @@ conf::case_result play_scenario(scenario_client& client, const conf::scenario& s
       const auto entry = parse_entry(message.value("entry", json()), origins, problem);
       if (!entry) client.reject(problem, *line);
       seen.page.push_back(*entry);
+      seen.page_times.push_back(last_line);
       heard = true;
     } else if (type == "threw") {
       seen.constructor_threw = message.value("name", std::string("Error")) + ": " + message.value("message", "");

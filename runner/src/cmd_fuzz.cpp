@@ -364,6 +364,7 @@ std::vector<fuzz_class> shrink_and_merge(std::map<std::string, fuzz_class> group
       c.reproducer = std::move(s.stream);
       c.outcome = s.record.outcome;
       c.diff = s.record.diff.empty() ? s.record.detail : s.record.diff;
+      if (!s.record.stderr_tail.empty()) c.diff += "\nstderr:\n" + s.record.stderr_tail;
       c.observed = s.record.observed;
     }
   }

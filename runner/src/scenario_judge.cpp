@@ -1,5 +1,7 @@
 #include "scenario_judge.hpp"
 
+#include "browser_observation.hpp"
+
 #include <sse/conformance/fuzz.hpp>
 
 #include <algorithm>
@@ -62,6 +64,33 @@ stream_verdict judge_stream(const conf::scenario& s, const scenario_observation&
 
   const auto& requests = seen.served.requests;
   const auto& ends = seen.served.response_ends;
+  if (v.signature.empty() && ends.size() > 1 && ends[1] && s.exchanges.size() > 1 &&
+      s.exchanges[1].response.end_delay_ms > 0) {
+    // The body stayed open after its last chunk: the messages it dispatches (exchange 1: after its
+    // request, before the error its end fires) must each have been observed by the time it ended.
+    std::size_t body_messages = 0;
+    bool in_body = false;
+    for (const auto& e : s.expected) {
+      if (e.kind == conf::log_kind::request)
+        in_body = e.exchange == 1;
+      else if (e.kind == conf::log_kind::error)
+        in_body = false;
+      else if (in_body && e.kind == conf::log_kind::message)
+        ++body_messages;
+    }
+    std::size_t messages = 0;
+    for (std::size_t k = 0; k < seen.page.size() && k < seen.page_times.size() && messages < body_messages; ++k) {
+      if (seen.page[k].kind != conf::log_kind::message) continue;
+      ++messages;
+      if (seen.page_times[k] > *ends[1]) {
+        found("latency: message held until the end of the body",
+              "message " + std::to_string(messages) + " of the stream came " +
+                  shown_ms(std::chrono::duration<double, std::milli>(seen.page_times[k] - *ends[1]).count()) +
+                  " after its body ended: its last chunk had already been sent\n");
+        break;
+      }
+    }
+  }
   const auto delays = required_delays(s);
   if (requests.size() < required_requests(s))
     found(requests.empty() ? "no request" : "did not reconnect",
@@ -71,7 +100,9 @@ stream_verdict judge_stream(const conf::scenario& s, const scenario_observation&
           std::to_string(requests.size()) + " requests, " + std::to_string(s.exchanges.size()) + " expected\n");
   for (std::size_t i = 1; i < requests.size() && i < s.exchanges.size(); ++i) {
     const std::string where = "request #" + std::to_string(i) + ": ";
-    const std::optional<std::string>& want = s.exchanges[i].request.last_event_id;
+    // As HTTP carries it: without the leading and trailing spaces and tabs a header value cannot hold.
+    std::optional<std::string> want = s.exchanges[i].request.last_event_id;
+    if (want) want = header_value_form(*want);
     const std::optional<std::string> sent = get_header(requests[i].request.headers, "Last-Event-ID");
     if (want != sent) {
       const std::string shape = !want   ? "request.last_event_id: sent, expected absent"

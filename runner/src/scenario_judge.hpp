@@ -39,10 +39,11 @@ struct scenario_limits {
 
 /// What a run of a scenario through a real client produced.
 struct scenario_observation {
-  conformance::scenario_log page;                ///< The client's page entries, origins made symbolic.
-  served_log served;                             ///< What the server saw.
-  std::optional<std::string> constructor_threw;  ///< The exception, when the constructor threw.
-  clock_type::time_point connected;              ///< When the runner asked the client to construct.
+  conformance::scenario_log page;                  ///< The client's page entries, origins made symbolic.
+  std::vector<clock_type::time_point> page_times;  ///< When the runner read each page entry.
+  served_log served;                               ///< What the server saw.
+  std::optional<std::string> constructor_threw;    ///< The exception, when the constructor threw.
+  clock_type::time_point connected;                ///< When the runner asked the client to construct.
 };
 
 /// How many requests the server must see: the request entries, less one that may not arrive.
@@ -59,8 +60,11 @@ struct scenario_observation {
 /// A generated stream's scenario (conformance::fuzz_scenario) judged on what the stream decides:
 /// the page entries (message origins aside), how many requests came, their Last-Event-ID, and the
 /// reconnection waits (one shorter than required by more than 5 ms + 5% fails: the slack is a timer's
-/// on a stale event-loop clock). Request URLs, Accept, Cache-Control and Origin, and message origins, are the
-/// connection scenarios' business: a client that fails one of them there would fail every stream.
+/// on a stale event-loop clock), and whether the messages the stream's body dispatches were
+/// observed before that body ended (its end waits when the stream ends in CR, so a client that
+/// holds a final CR until it knows whether an LF follows shows as late). Request URLs, Accept, Cache-Control and
+/// Origin, and message origins, are the connection scenarios' business: a client that fails one of them there would
+/// fail every stream.
 struct stream_verdict {
   conformance::case_result result;  ///< FAIL with the differences in `diff`, or PASS.
   std::string signature;            ///< The first difference, in difference_signature's words; "" on PASS.

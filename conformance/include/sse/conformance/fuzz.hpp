@@ -87,12 +87,16 @@ using fuzz_predicate = std::function<bool(const fuzz_stream&)>;
 struct fuzz_scenario_options {
   std::uint64_t chunk_delay_ms = 10;           ///< Between two chunks of the stream (each sent on its own).
   std::uint64_t longest_retry_wait_ms = 1000;  ///< A final reconnection time above this is not waited for.
+  /// When the stream ends in CR, how long its body stays open after the last chunk: a client that
+  /// holds that CR until it sees whether an LF follows dispatches only when the body ends.
+  std::uint64_t end_after_cr_ms = 300;
 };
 
 /// The connection scenario that plays `stream` to an EventSource client, its expected log the
 /// reference connection model's (run_scenario):
 ///   - exchange 0 primes the reconnection time: `retry: 1`, then the body ends;
-///   - exchange 1 is the stream in its chunks, `chunk_delay_ms` apart, then the body ends;
+///   - exchange 1 is the stream in its chunks, `chunk_delay_ms` apart, then the body ends
+///     (`end_after_cr_ms` after the last chunk when the stream ends in CR);
 ///   - exchange 2 is the reconnection: its Last-Event-ID is the stream's final last event ID and its
 ///     wait the stream's final reconnection time; it is answered 204, so the client fails the
 ///     connection (CLOSED) and the scenario is over.
