@@ -333,7 +333,7 @@ void add_longest_retry_wait_option(CLI::App& command, std::uint64_t& ms, const s
   command
       .add_option("--longest-retry-wait", ms,
                   which +
-                      ": a stream's final reconnection time above this (ms) is not waited for: the page closes the "
+                      ": a reconnection time a stream sets above this (ms) is not waited for: the page closes the "
                       "client after the stream instead")
       ->capture_default_str();
 }

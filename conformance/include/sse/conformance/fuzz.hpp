@@ -86,7 +86,7 @@ using fuzz_predicate = std::function<bool(const fuzz_stream&)>;
 
 struct fuzz_scenario_options {
   std::uint64_t chunk_delay_ms = 10;           ///< Between two chunks of the stream (each sent on its own).
-  std::uint64_t longest_retry_wait_ms = 1000;  ///< A final reconnection time above this is not waited for.
+  std::uint64_t longest_retry_wait_ms = 1000;  ///< A reconnection time above this is not waited for.
   /// When the stream ends in CR, how long its body stays open after the last chunk: a client that
   /// holds that CR until it sees whether an LF follows dispatches only when the body ends.
   std::uint64_t end_after_cr_ms = 300;
@@ -100,9 +100,10 @@ struct fuzz_scenario_options {
 ///   - exchange 2 is the reconnection: its Last-Event-ID is the stream's final last event ID and its
 ///     wait the stream's final reconnection time; it is answered 204, so the client fails the
 ///     connection (CLOSED) and the scenario is over.
-/// When the stream's final reconnection time is above `longest_retry_wait_ms`, exchange 1 holds
-/// instead, and the page closes the client once every chunk has been sent after its last
-/// observation: the final last event ID and reconnection time are then not observed.
+/// When a reconnection time the stream sets (any `retry`, not only the last: a client that missed a
+/// later one may wait that long) is above `longest_retry_wait_ms`, exchange 1 holds instead, and the
+/// page closes the client once every chunk has been sent after its last observation: the final last
+/// event ID and reconnection time are then not observed.
 /// The id is the stream's; the scenario's rules are the parsing rules the stream reaches.
 [[nodiscard]] scenario fuzz_scenario(const fuzz_stream& stream, const fuzz_scenario_options& options = {});
 
