@@ -12,7 +12,7 @@ if (typeof globalThis.EventSource !== 'function') {
   process.exit(2);
 }
 serveClient({
-  name: deno ? 'deno-eventsource' : 'node-eventsource',
+  name: deno ? 'deno (EventSource)' : 'node (EventSource)',
   version: deno ? deno.version.deno : process.versions.node,
   create: (url, init, baseUrl) => new EventSource(new URL(url, baseUrl).href, init),
 });

@@ -5,6 +5,7 @@
 // `run` (to_record, evaluate_gate, publish). Scenarios run concurrently, one adapter process and one
 // server per job.
 #include "browser_client.hpp"
+#include "browser_observation.hpp"
 #include "commands.hpp"
 #include "scenario_client.hpp"
 #include "scenario_judge.hpp"
@@ -231,7 +232,8 @@ using client_factory = std::function<std::unique_ptr<scenario_client>(unsigned j
 
 std::vector<run_record> run_scenarios(const std::vector<const conf::scenario*>& scenarios,
                                       const std::vector<conf::test_case>& metadata, const connect_settings& settings,
-                                      const client_factory& make_client, unsigned jobs, bool streams) {
+                                      const client_factory& make_client, unsigned jobs, bool streams,
+                                      const std::vector<std::string>& skips) {
   std::vector<run_record> records(scenarios.size());
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> done{0};
@@ -245,8 +247,7 @@ std::vector<run_record> run_scenarios(const std::vector<const conf::scenario*>& 
       try {
         if (!client) client = make_client(j);
         if (scenarios[i] == nullptr) {
-          result = {
-              outcome::skip, {}, "the case starts from a last event ID, which a client's first request never has", {}};
+          result = {outcome::skip, {}, skips.at(i), {}};
         } else if (const std::string missing = missing_action(*scenarios[i], *client); !missing.empty()) {
           result = {outcome::skip, {}, missing, {}};
         } else if (streams) {  // a parsing case as fuzz plays a stream: judged on what the stream decides
@@ -386,6 +387,8 @@ int run_connection_gate(const connection_run_options& o, connection_run_summary*
   std::vector<std::string> files;
   conf::scenario_load_result loaded;
   std::vector<conf::scenario> streams;  // --parsing: each case as the scenario that plays it
+  std::vector<std::string> skips;       // --parsing: why a case (null in `selected`) is not played
+  std::string corpus_digest;
   if (o.parsing) {
     selected_corpus corpus;
     load_selected({o.corpus_paths, o.filters}, corpus);
@@ -393,14 +396,21 @@ int run_connection_gate(const connection_run_options& o, connection_run_summary*
     files = corpus.loaded.loaded.files;
     const conf::fuzz_scenario_options options{.chunk_delay_ms = o.chunk_delay_ms,
                                               .longest_retry_wait_ms = o.longest_retry_wait_ms};
-    streams.reserve(corpus.cases.size());
+    corpus_digest = corpus.digest;
+    // A client's page sees what a browser's page sees (events; the final ID and retry through the
+    // reconnection), so a case that checks nothing else is SKIP, as in `browser`.
     for (const conf::test_case* c : corpus.cases) {
       metadata.push_back(*c);
-      if (!c->initial_last_event_id.empty()) continue;
-      streams.push_back(conf::fuzz_scenario(conf::case_stream(*c), options));
+      std::string why = conf::why_unchecked(*c, browser_capabilities());
+      if (why.empty() && !c->initial_last_event_id.empty())
+        why = "the case starts from a last event ID, which a client's first request never has";
+      skips.push_back(why);
     }
+    streams.reserve(corpus.cases.size());
+    for (std::size_t i = 0; i < corpus.cases.size(); ++i)
+      if (skips[i].empty()) streams.push_back(conf::fuzz_scenario(conf::case_stream(*corpus.cases[i]), options));
     for (std::size_t i = 0, k = 0; i < corpus.cases.size(); ++i)
-      selected.push_back(corpus.cases[i]->initial_last_event_id.empty() ? &streams[k++] : nullptr);
+      selected.push_back(skips[i].empty() ? &streams[k++] : nullptr);
   } else {
     std::vector<std::filesystem::path> paths(o.corpus_paths.begin(), o.corpus_paths.end());
     if (paths.empty()) paths.push_back(conf::bundled_scenarios_dir());
@@ -432,8 +442,9 @@ int run_connection_gate(const connection_run_options& o, connection_run_summary*
 
   const unsigned jobs = std::max(1u, std::min<unsigned>(o.jobs, static_cast<unsigned>(selected.size())));
   opened_client client = open_client(o.client, jobs, o.browser_binary, settings.adapter);
-  const implementation_info info = client.info;
-  auto records = run_scenarios(selected, metadata, settings, client.make, jobs, o.parsing);
+  implementation_info info = client.info;
+  if (o.parsing) info.caps = browser_capabilities();  // what judge_stream observes
+  auto records = run_scenarios(selected, metadata, settings, client.make, jobs, o.parsing, skips);
   client = {};  // ends the browser, if any
 
   run_report report;
@@ -444,6 +455,7 @@ int run_connection_gate(const connection_run_options& o, connection_run_summary*
                                "server sees each request's URL, headers and delay";
   report.implementation = info;
   report.corpus_files = files;
+  report.corpus_digest = corpus_digest;
   report.corpus_cases = selected.size();
   report.chunkings = o.parsing
                          ? "each parsing case in its pinned chunks (or whole), " + std::to_string(o.chunk_delay_ms) +
